@@ -1,0 +1,98 @@
+import { bankChecker } from '../src/checkers/bank.js';
+import type { CheckResult } from '../src/checkers/checker.js';
+import { stalenessChecker } from '../src/checkers/staleness.js';
+import type { Scenario } from '../src/runner/scenario.js';
+
+const account = 'account:alice';
+const figure = (checks: CheckResult[], checker: string, name: string): number =>
+  checks.find((c) => c.checker === checker)?.figures[name] ?? 0;
+
+/**
+ * Alice has 5000 yen, cached. Payment p1 (1000 yen) commits in PostgreSQL, and then the Redis link
+ * is reset before the cache hears of it. Payment p2 asks for 5000 yen: a strategy that authorizes
+ * from the cache sees 5000 and lets it through, so Alice spends 6000 yen of 5000.
+ */
+export const paymentDoubleSpend: Scenario = {
+  name: 'payment-double-spend',
+  summary: 'a debit commits in the database, its cache update is lost, the stale balance is spent again',
+  explanation:
+    'Alice has 5000 yen and the balance is cached. Payment p1 of 1000 yen commits in PostgreSQL; right ' +
+    'after the commit (fault point after-db-commit) the Redis link is reset, so the cache never learns of ' +
+    'it. Payment p2 then asks for all 5000 yen. Whoever authorizes from the cached balance lets it through: ' +
+    '6000 yen leave an account that held 5000. Then Alice checks her balance (r1).',
+  setup: { records: { [account]: 5000 }, cached: [account] },
+  strategies: {
+    'write-through': {
+      expect: 'inconsistent',
+      why: 'authorizes p2 from the stale cached balance and reports p1 failed although it was charged',
+    },
+    'two-phase-commit': {
+      expect: 'inconsistent',
+      why: 'the database commits, the cache participant never hears the decision: the cache stays stale with no TTL',
+    },
+    saga: {
+      expect: 'consistent',
+      why: 'the failed cache step is compensated: p1 is refunded and reported failed, which is then true',
+    },
+    'delete-on-write': {
+      expect: 'consistent',
+      why: 'the database authorizes with a conditional debit; the stale cache entry is display-only and expires',
+    },
+  },
+  faults: [
+    {
+      op: 'p1',
+      point: 'after-db-commit',
+      inject: [
+        // The cache write that follows the commit is swallowed and the link reset.
+        { kind: 'toxic', link: 'redis', toxic: { type: 'reset_peer', stream: 'upstream', attributes: { timeout: 0 } } },
+      ],
+    },
+  ],
+  async workload(ctx) {
+    await ctx.invoke('alice', 'p1', { kind: 'debit', key: account, amount: 1000 });
+    await ctx.settle();
+    await ctx.invoke('alice', 'p2', { kind: 'debit', key: account, amount: 5000 });
+    await ctx.invoke('alice', 'r1', { kind: 'read', key: account });
+  },
+  checkers: [bankChecker, stalenessChecker],
+  stalenessBudgetMs: 60_000,
+  impact(checks) {
+    const lines: string[] = [];
+    const spentTwice = figure(checks, 'bank', 'spentTwice');
+    if (spentTwice > 0) {
+      lines.push(`${spentTwice} yen spent twice: ${figure(checks, 'bank', 'applied')} yen of payments left an account that held ${figure(checks, 'bank', 'initial')}`);
+    }
+    const failedButApplied = figure(checks, 'bank', 'failedButApplied');
+    if (failedButApplied > 0) lines.push(`${failedButApplied} payment(s) reported failed to the customer were charged`);
+    if (figure(checks, 'cache-vs-db', 'maxStaleMs') === -1) {
+      lines.push('the balance shown to the customer is wrong until the next successful write (no TTL)');
+    }
+    return lines;
+  },
+  explain(strategy, verdict) {
+    switch (strategy) {
+      case 'write-through':
+        return 'The new balance was computed from the cached value and the cache SET after the commit was lost, so ' +
+          'p2 was authorized against 5000 yen that no longer existed and overwrote the database balance. ' +
+          'Remedy: let the database authorize (a conditional debit) and delete the cache entry after the commit (delete-on-write).';
+      case 'two-phase-commit':
+        return 'Redis cannot hold a prepared state across a lost link and nothing replays the intent, so after the ' +
+          'database committed the cache kept the old balance. No money was lost here only because the database row ' +
+          'lock authorized p2; every reader of the cache sees the wrong balance. Remedy: delete-on-write with a TTL, ' +
+          'or a transactional outbox that retries the cache update.';
+      case 'saga':
+        return verdict === 'consistent'
+          ? 'The cache step failed, so the compensation refunded p1 and the customer was told it failed: the stores ' +
+            'agree again. The window remains: a crash between the debit and its compensation leaves a charge nobody reported.'
+          : 'The compensation did not restore agreement between the stores.';
+      case 'delete-on-write':
+        return verdict === 'consistent'
+          ? 'The database decided every payment (p2 was declined: 4000 < 5000). The lost invalidation left the old ' +
+            'balance in the cache for display only, and its TTL bounds how long it is shown.'
+          : 'The remedy did not hold: see the findings.';
+      default:
+        return '';
+    }
+  },
+};

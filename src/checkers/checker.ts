@@ -1,0 +1,75 @@
+import type { CompletedOp } from '../runner/history.js';
+
+export type Verdict = 'consistent' | 'inconsistent' | 'unknown';
+
+/** What both real stores held after the heal phase, read directly (not through the fault proxy). */
+export interface StoreSnapshot {
+  /** The records table: key -> integer value (balance, stock, price). */
+  db: Record<string, number>;
+  /** The cache: key -> raw string value, or absent. Keys are the scenario's, without the run prefix. */
+  cache: Record<string, { value: string; ttlMs: number | null }>;
+  /** Debits the database applied (the payments / orders ledger), by op id. */
+  ledger: LedgerRow[];
+  /** Set members (e.g. order ids) per set key, in the database and in the cache. */
+  sets: Record<string, { db: string[]; cache: string[] }>;
+}
+
+export interface LedgerRow {
+  opId: string;
+  key: string;
+  amount: number;
+  /** applied: the debit stands; compensated: a saga refunded it. */
+  status: 'applied' | 'compensated';
+}
+
+/** What the scenario set up, so checkers know where the run started. */
+export interface InitialState {
+  db: Record<string, number>;
+}
+
+export interface CheckInput {
+  history: CompletedOp[];
+  initial: InitialState;
+  final: StoreSnapshot;
+  /** Keys whose cached value only feeds display (authorization reads the database). */
+  displayOnlyKeys: string[];
+  /** Staleness a display key may have if a TTL bounds it, ms. */
+  stalenessBudgetMs: number;
+}
+
+export interface CheckResult {
+  checker: string;
+  verdict: Verdict;
+  /** Each a sentence a user can read: "payment p1 was reported failed but the database applied it". */
+  findings: string[];
+  /** Named figures in the scenario's units, e.g. { spentTwice: 1000 }. */
+  figures: Record<string, number>;
+}
+
+export interface Checker {
+  name: string;
+  check(input: CheckInput): CheckResult;
+}
+
+const rank: Record<Verdict, number> = { consistent: 0, unknown: 1, inconsistent: 2 };
+
+/** The worst verdict wins: inconsistent over unknown over consistent. */
+export function worst(verdicts: Verdict[]): Verdict {
+  return verdicts.reduce<Verdict>((a, b) => (rank[b] > rank[a] ? b : a), 'consistent');
+}
+
+/** Runs every checker; one that throws yields `unknown` with the error as its finding, never a crash. */
+export function runCheckers(checkers: Checker[], input: CheckInput): CheckResult[] {
+  return checkers.map((c) => {
+    try {
+      return c.check(input);
+    } catch (err) {
+      return {
+        checker: c.name,
+        verdict: 'unknown',
+        findings: [`checker crashed: ${err instanceof Error ? err.message : String(err)}`],
+        figures: {},
+      };
+    }
+  });
+}

@@ -1,0 +1,46 @@
+import type { StoreSnapshot } from './checker.js';
+
+export type DiffStatus = 'consistent' | 'stale' | 'missing-in-cache' | 'cache-only';
+
+/** One key of the DB-vs-cache table. Values are shown as strings, as the cache stores them. */
+export interface DiffRow {
+  key: string;
+  db: string | null;
+  cache: string | null;
+  /** TTL left on the cache key, ms; null when the key has no TTL or is absent. */
+  ttlMs: number | null;
+  status: DiffStatus;
+  /** e.g. "display only: heals by TTL in 29 s", "no TTL: stays stale until the next write". */
+  note?: string;
+}
+
+/**
+ * Compares every record key found in either store. A missing cache entry is normal for
+ * cache-aside (the next read fills it), so only `stale` and `cache-only` can make a run
+ * inconsistent; the checkers decide that, not the diff.
+ */
+export function diffStores(snapshot: StoreSnapshot, displayOnlyKeys: readonly string[]): DiffRow[] {
+  const keys = [...new Set([...Object.keys(snapshot.db), ...Object.keys(snapshot.cache)])].sort();
+  return keys.map((key) => {
+    const dbValue = snapshot.db[key];
+    const cached = snapshot.cache[key];
+    const db = dbValue === undefined ? null : String(dbValue);
+    const cache = cached?.value ?? null;
+    const ttlMs = cached?.ttlMs ?? null;
+    const row: DiffRow = { key, db, cache, ttlMs, status: status(db, cache) };
+    if (row.status === 'stale') {
+      const display = displayOnlyKeys.includes(key) ? 'display only; ' : '';
+      row.note =
+        ttlMs === null
+          ? `${display}no TTL: stays stale until the next successful write`
+          : `${display}heals by TTL in ${Math.ceil(ttlMs / 1000)} s`;
+    }
+    return row;
+  });
+}
+
+function status(db: string | null, cache: string | null): DiffStatus {
+  if (db === null) return cache === null ? 'consistent' : 'cache-only';
+  if (cache === null) return 'missing-in-cache';
+  return db === cache ? 'consistent' : 'stale';
+}

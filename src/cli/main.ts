@@ -1,0 +1,197 @@
+/**
+ * The command table: declares commands and flags, maps argv to an options object, calls the
+ * command (which returns data), renders it, and exits. The only place that calls process.exit.
+ *
+ * Exit codes: 0 every result matched its expectation; 1 at least one did not; 2 bad usage;
+ * 3 the environment is not usable; 70 an internal error (a bug in cachelab).
+ */
+import { writeFile } from 'node:fs/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { doctor } from '../commands/doctor.js';
+import { listScenarios } from '../commands/list.js';
+import { runCommand } from '../commands/run.js';
+import { LabError } from '../errors.js';
+import { renderDoctor } from '../report/doctor.js';
+import { renderJunit } from '../report/junit.js';
+import { renderScenarioList } from '../report/scenario-table.js';
+import { renderReport } from '../report/terminal.js';
+import { startProxyServer } from '../proxy/server.js';
+import { parseDriverSettings, parseSeed, parseStackMode } from './options.js';
+import { createProgress } from './progress.js';
+
+interface RunFlags {
+  strategy: string[];
+  all?: boolean;
+  json?: boolean;
+  junit?: string;
+  seed?: string;
+  keep?: boolean;
+  stack?: string;
+  redisUrl?: string;
+  databaseUrl?: string;
+  toxiproxyUrl?: string;
+  redisKillCommand?: string;
+  redisStartCommand?: string;
+  driver: string[];
+  verbose?: boolean;
+  color?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').filter(Boolean)];
+
+function addRunFlags(cmd: Command): Command {
+  return cmd
+    .option('-s, --strategy <names>', 'only these strategies (repeatable or comma-separated)', collect, [])
+    .option('--json', 'print the result object as JSON instead of the report')
+    .option('--junit <file>', 'also write a JUnit XML report to <file>')
+    .option('--seed <n>', 'seed for random choices (toxicity, jitter); printed in the report')
+    .option('--keep', 'leave the stack and its data up afterwards and print how to connect')
+    .addOption(new Option('--stack <mode>', 'local: start throw-away servers; external: use the URLs').choices(['local', 'external']))
+    .option('--redis-url <url>', 'external Redis (env REDIS_URL)')
+    .option('--database-url <url>', 'external PostgreSQL (env DATABASE_URL)')
+    .option('--toxiproxy-url <url>', 'external Toxiproxy API (env TOXIPROXY_URL); default: the embedded proxy')
+    .option('--redis-kill-command <cmd>', 'external mode: command that kills Redis, e.g. "docker compose kill redis"')
+    .option('--redis-start-command <cmd>', 'external mode: command that starts Redis again')
+    .option('--driver <name=value>', 'override a driver setting, e.g. redis.commandTimeoutMs=500 (repeatable)', collect, [])
+    .option('-v, --verbose', 'print progress details, histories and stack traces')
+    .option('--no-color', 'plain output without colours');
+}
+
+async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Promise<number> {
+  const seed = parseSeed(flags.seed);
+  const mode = parseStackMode(flags.stack);
+  const drivers = parseDriverSettings(flags.driver);
+  const progress = createProgress({ verbose: flags.verbose ?? false, quiet: false });
+  try {
+    const report = await runCommand({
+      scenarios: scenarioNames,
+      all: all || (flags.all ?? false),
+      strategies: flags.strategy,
+      seed,
+      stack: {
+        mode,
+        redisUrl: flags.redisUrl,
+        databaseUrl: flags.databaseUrl,
+        toxiproxyUrl: flags.toxiproxyUrl,
+        redisKillCommand: flags.redisKillCommand,
+        redisStartCommand: flags.redisStartCommand,
+        keep: flags.keep,
+      },
+      ...drivers,
+      log: (line) => progress.step(line),
+    });
+    progress.done();
+    if (flags.junit) await writeFile(flags.junit, renderJunit(report));
+    process.stdout.write(
+      flags.json
+        ? JSON.stringify(report, null, 2) + '\n'
+        : renderReport(report, { color: flags.color === false ? false : undefined, verbose: flags.verbose }),
+    );
+    return report.ok ? 0 : 1;
+  } finally {
+    progress.done();
+  }
+}
+
+function program(setExit: (code: number) => void): Command {
+  const cli = new Command('cachelab')
+    .description('failure-injection lab for cache/database consistency')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(text) });
+
+  cli
+    .command('list')
+    .description('the scenarios: what each shows, the strategies it runs, the faults it injects')
+    .option('--json', 'print as JSON')
+    .option('--no-color', 'plain output')
+    .action((flags: { json?: boolean; color?: boolean }) => {
+      const rows = listScenarios();
+      process.stdout.write(flags.json ? JSON.stringify(rows, null, 2) + '\n' : renderScenarioList(rows, { color: flags.color === false ? false : undefined }));
+      setExit(0);
+    });
+
+  addRunFlags(
+    cli
+      .command('run')
+      .description('run scenarios against their strategies and report what the stores hold')
+      .argument('[scenario...]', 'scenario names (cachelab list)')
+      .option('--all', 'every scenario'),
+  ).action(async (names: string[], flags: RunFlags) => setExit(await run(names, flags, false)));
+
+  addRunFlags(cli.command('matrix').description('every scenario x strategy, then the matrix table')).action(
+    async (flags: RunFlags) => setExit(await run([], flags, true)),
+  );
+
+  cli
+    .command('doctor')
+    .description('check prerequisites (redis-server, PostgreSQL, ports, URLs) and say how to fix each')
+    .option('--redis-url <url>')
+    .option('--database-url <url>')
+    .option('--toxiproxy-url <url>')
+    .option('--json', 'print as JSON')
+    .option('--no-color', 'plain output')
+    .action(async (flags: { redisUrl?: string; databaseUrl?: string; toxiproxyUrl?: string; json?: boolean; color?: boolean }) => {
+      const report = await doctor({ redisUrl: flags.redisUrl, databaseUrl: flags.databaseUrl, toxiproxyUrl: flags.toxiproxyUrl });
+      process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctor(report, { color: flags.color === false ? false : undefined }));
+      setExit(report.checks.every((c) => c.ok) ? 0 : 3);
+    });
+
+  cli
+    .command('proxy')
+    .description('run the embedded Toxiproxy-compatible fault proxy standalone')
+    .option('--host <host>', 'API address to bind', '127.0.0.1')
+    .option('--port <port>', 'API port', '8474')
+    .option('--config <file>', 'JSON array of proxies to create at start (/populate format)')
+    .option('--seed <n>', 'seed for toxicity draws and jitter (our extension)')
+    .action(async (flags: { host: string; port: string; config?: string; seed?: string }) => {
+      if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
+        throw new LabError('usage', `--port must be 0..65535, got "${flags.port}"`);
+      }
+      const server = await startProxyServer({
+        host: flags.host,
+        port: Number(flags.port),
+        config: flags.config,
+        seed: flags.seed === undefined ? undefined : parseSeed(flags.seed),
+      });
+      process.stderr.write(`cachelab proxy: Toxiproxy API on ${server.url} (Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      setExit(0);
+    });
+  return cli;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const cli = program((c) => (code = c));
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  try {
+    if (argv.length <= 2) {
+      cli.outputHelp();
+      return 2;
+    }
+    await cli.parseAsync(argv);
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" to commander; they already printed.
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
+    }
+    if (err instanceof LabError) {
+      process.stderr.write(`cachelab: ${err.message}\n`);
+      if (err.hint) process.stderr.write(`  ${err.hint}\n`);
+      if (verbose && err.cause) process.stderr.write(`  cause: ${err.cause instanceof Error ? err.cause.stack : String(err.cause)}\n`);
+      return err.code === 'usage' ? 2 : err.code === 'environment' ? 3 : 70;
+    }
+    process.stderr.write(`cachelab: internal error (a bug; please report it): ${err instanceof Error ? err.stack : String(err)}\n`);
+    return 70;
+  }
+}
+
+process.exitCode = await main(process.argv);
+// Open handles (a stack's timers, sockets) must not keep a finished command alive.
+process.exit(process.exitCode);

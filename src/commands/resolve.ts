@@ -1,0 +1,41 @@
+import { usageError } from '../errors.js';
+
+/** Edit distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] ?? 0;
+      row[j] = Math.min(cur + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** The closest valid name, if it is close enough to be a plausible typo (or a prefix). */
+export function closest(name: string, valid: readonly string[]): string | undefined {
+  const prefixed = valid.filter((v) => v.startsWith(name));
+  if (prefixed.length === 1) return prefixed[0];
+  let best: { v: string; d: number } | undefined;
+  for (const v of valid) {
+    const d = distance(name, v);
+    if (!best || d < best.d) best = { v, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(best.v.length / 3)) ? best.v : undefined;
+}
+
+/** Checks names against the valid ones; an unknown name is a usage error that lists them all. */
+export function resolveNames(kind: string, names: readonly string[], valid: readonly string[]): string[] {
+  for (const name of names) {
+    if (valid.includes(name)) continue;
+    const guess = closest(name, valid);
+    throw usageError(
+      `unknown ${kind} "${name}"${guess ? `: did you mean "${guess}"?` : ''}`,
+      `valid ${kind}s: ${valid.join(', ')}`,
+    );
+  }
+  return [...names];
+}

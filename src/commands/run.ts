@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { scenarios } from '../../scenarios/index.js';
+import type { PgSettings } from '../drivers/postgres.js';
+import type { RedisSettings } from '../drivers/redis.js';
+import { usageError } from '../errors.js';
+import type { RunReport, StrategyResult } from '../runner/result.js';
+import { runScenario } from '../runner/run-scenario.js';
+import type { Scenario } from '../runner/scenario.js';
+import { redactPassword } from '../stack/connection-urls.js';
+import { startStack, type StackOptions } from '../stack/stack.js';
+import { resolveNames } from './resolve.js';
+
+export interface RunCommandOptions {
+  /** Scenario names; empty with `all` = every scenario. */
+  scenarios: string[];
+  all: boolean;
+  /** Restrict to these strategies (each must be run by at least one selected scenario). */
+  strategies: string[];
+  seed: number;
+  stack: Omit<StackOptions, 'redisPersistence' | 'runId' | 'log'>;
+  redis: RedisSettings;
+  pg: PgSettings;
+  log: (line: string) => void;
+}
+
+/** Picks the scenarios and strategies a `run` names, or says what is valid. */
+export function selectRuns(opts: Pick<RunCommandOptions, 'scenarios' | 'all' | 'strategies'>): { scenario: Scenario; strategies: string[] }[] {
+  const names = scenarios.map((s) => s.name);
+  if (opts.scenarios.length === 0 && !opts.all) {
+    throw usageError('name at least one scenario, or pass --all', `scenarios: ${names.join(', ')} (cachelab list shows them)`);
+  }
+  const chosen = opts.all && opts.scenarios.length === 0 ? names : resolveNames('scenario', opts.scenarios, names);
+  const selected = scenarios.filter((s) => chosen.includes(s.name));
+  const offered = [...new Set(selected.flatMap((s) => Object.keys(s.strategies)))];
+  resolveNames('strategy', opts.strategies, offered);
+  return selected
+    .map((scenario) => ({
+      scenario,
+      strategies: Object.keys(scenario.strategies).filter((s) => opts.strategies.length === 0 || opts.strategies.includes(s)),
+    }))
+    .filter((r) => r.strategies.length > 0);
+}
+
+/**
+ * `cachelab run`: starts a stack per Redis persistence setting the chosen scenarios need, runs
+ * every scenario x strategy on it, tears it down, and returns the report (the CLI renders it).
+ */
+export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
+  const runs = selectRuns(opts);
+  const started = performance.now();
+  const runId = randomBytes(4).toString('hex');
+  const results: StrategyResult[] = [];
+  const groups = new Map<string, typeof runs>();
+  for (const run of runs) {
+    const persistence = run.scenario.setup.redisPersistence ?? 'none';
+    groups.set(persistence, [...(groups.get(persistence) ?? []), run]);
+  }
+
+  let stackInfo: RunReport['stack'] | undefined;
+  let index = 0;
+  for (const [persistence, group] of groups) {
+    const stack = await startStack({
+      ...opts.stack,
+      redisPersistence: persistence as StackOptions['redisPersistence'],
+      runId: groups.size === 1 ? runId : `${runId}${index++}`,
+      log: opts.log,
+    });
+    stackInfo ??= {
+      mode: stack.mode,
+      redis: stack.redisUrl,
+      postgres: redactPassword(stack.databaseUrl),
+      toxiproxy: stack.toxiproxyUrl,
+    };
+    try {
+      for (const { scenario, strategies } of group) {
+        for (const strategy of strategies) {
+          opts.log(`running ${scenario.name} x ${strategy}`);
+          results.push(await runScenario(scenario, strategy, stack, { redis: opts.redis, pg: opts.pg, log: opts.log }));
+        }
+      }
+    } finally {
+      await stack.stop();
+    }
+    if (opts.stack.keep) for (const line of stack.describe()) opts.log(line);
+  }
+
+  return {
+    runId,
+    seed: opts.seed,
+    stack: stackInfo ?? { mode: 'local', redis: '', postgres: '', toxiproxy: '' },
+    driverSettings: driverSettings(opts.redis, opts.pg),
+    results,
+    ok: results.every((r) => r.matches),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+export function driverSettings(redis: RedisSettings, pg: PgSettings): Record<string, string | number | boolean> {
+  return {
+    ...Object.fromEntries(Object.entries(redis).map(([k, v]) => [`redis.${k}`, v])),
+    ...Object.fromEntries(Object.entries(pg).map(([k, v]) => [`pg.${k}`, v])),
+  };
+}

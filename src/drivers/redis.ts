@@ -1,0 +1,166 @@
+import { Redis } from 'ioredis';
+import { failed, ok, type Result } from './result.js';
+
+/**
+ * Resilience settings of the app's Redis client. They decide what a cut link looks like to the
+ * strategy, so every run prints them and the CLI can change them.
+ */
+export interface RedisSettings {
+  /** 0: a command in flight when the link drops is rejected at once instead of waiting for
+   *  reconnects (ioredis' default 20 turns a cut link into 20 retries of slowness). */
+  maxRetriesPerRequest: number;
+  /** true: a command issued while reconnecting waits in the offline queue for the link. */
+  enableOfflineQueue: boolean;
+  /** false: never resend a command that may already have run (a DECRBY applied twice). */
+  autoResendUnfulfilledCommands: boolean;
+  /** ms; a command without a reply after this is `unknown`. Also settles commands ioredis drops
+   *  on reconnect when autoResendUnfulfilledCommands is false (it never rejects those). */
+  commandTimeoutMs: number;
+  /** ms to establish a connection. */
+  connectTimeoutMs: number;
+  /** ms between reconnect attempts (fixed, no backoff, so runs are repeatable). */
+  retryDelayMs: number;
+}
+
+export const defaultRedisSettings: RedisSettings = {
+  maxRetriesPerRequest: 0,
+  enableOfflineQueue: true,
+  autoResendUnfulfilledCommands: false,
+  commandTimeoutMs: 1000,
+  connectTimeoutMs: 1000,
+  retryDelayMs: 50,
+};
+
+export interface CacheEntry {
+  value: string;
+  /** ms left, or null when the key has no TTL. */
+  ttlMs: number | null;
+}
+
+/**
+ * The narrow Redis edge. Keys are given without the run prefix; the driver adds it, so nothing
+ * above can touch a key outside the run's namespace. Every method resolves; none throws.
+ */
+export interface RedisDriver {
+  get(key: string): Promise<Result<string | null>>;
+  /** ttlMs undefined: no expiry. */
+  set(key: string, value: string, ttlMs?: number): Promise<Result<void>>;
+  /** Sets only if absent; ok(true) when it was set. */
+  setIfAbsent(key: string, value: string, ttlMs?: number): Promise<Result<boolean>>;
+  /** ok(number of keys removed). */
+  del(...keys: string[]): Promise<Result<number>>;
+  /** Runs the commands in one MULTI/EXEC: all or none. Keys in args[0] position are prefixed. */
+  atomically(commands: [command: 'set' | 'del', key: string, ...args: string[]][]): Promise<Result<void>>;
+  /** Value and TTL of a key; ok(null) when absent. */
+  entry(key: string): Promise<Result<CacheEntry | null>>;
+  sadd(key: string, member: string): Promise<Result<void>>;
+  smembers(key: string): Promise<Result<string[]>>;
+  /** Every key of this namespace, without the prefix. */
+  keys(): Promise<Result<string[]>>;
+  /** Removes every key of this namespace (and nothing else). ok(count). */
+  clear(): Promise<Result<number>>;
+  ping(): Promise<Result<void>>;
+  close(): Promise<void>;
+}
+
+export function createRedisDriver(url: string, keyPrefix: string, settings: RedisSettings): RedisDriver {
+  const client = new Redis(url, {
+    keyPrefix,
+    maxRetriesPerRequest: settings.maxRetriesPerRequest,
+    enableOfflineQueue: settings.enableOfflineQueue,
+    autoResendUnfulfilledCommands: settings.autoResendUnfulfilledCommands,
+    commandTimeout: settings.commandTimeoutMs,
+    connectTimeout: settings.connectTimeoutMs,
+    retryStrategy: () => settings.retryDelayMs,
+    // CLIENT SETINFO on every reconnect is noise in a lab that cuts links on purpose.
+    disableClientInfo: true,
+    lazyConnect: false,
+  });
+  // Without a listener ioredis prints every reconnect error; the outcome of each command already
+  // says what the strategy needs to know.
+  client.on('error', () => undefined);
+
+  /**
+   * The one choke point where Redis errors are classified. A command issued while the link was
+   * not ready sat in the offline queue: if it errors it was never sent (fail). A command issued on
+   * a ready link that errors without a server reply may have run (unknown). A server error reply
+   * (ReplyError) means Redis refused it (fail).
+   */
+  async function call<T>(run: () => Promise<T>): Promise<Result<T>> {
+    const wasReady = client.status === 'ready';
+    try {
+      return ok(await run());
+    } catch (err) {
+      if (err instanceof Error && err.name === 'ReplyError') return failed('fail', err);
+      if (!wasReady) return failed('fail', err);
+      return failed('unknown', err);
+    }
+  }
+
+  return {
+    get: (key) => call(() => client.get(key)),
+    set: (key, value, ttlMs) =>
+      call(async () => {
+        await (ttlMs === undefined ? client.set(key, value) : client.set(key, value, 'PX', ttlMs));
+      }),
+    setIfAbsent: (key, value, ttlMs) =>
+      call(async () => {
+        const reply = await (ttlMs === undefined
+          ? client.set(key, value, 'NX')
+          : client.set(key, value, 'PX', ttlMs, 'NX'));
+        return reply === 'OK';
+      }),
+    del: (...keys) => call(() => client.del(...keys)),
+    atomically: (commands) =>
+      call(async () => {
+        const replies = await client.multi(commands.map(([cmd, key, ...args]) => [cmd, key, ...args])).exec();
+        const error = replies?.find(([err]) => err)?.[0];
+        if (replies === null) throw new Error('MULTI aborted');
+        if (error) throw error;
+      }),
+    entry: (key) =>
+      call(async () => {
+        const [[getErr, value], [ttlErr, pttl]] = (await client.multi().get(key).pttl(key).exec()) as [
+          [Error | null, string | null],
+          [Error | null, number],
+        ];
+        if (getErr) throw getErr;
+        if (ttlErr) throw ttlErr;
+        if (value === null) return null;
+        return { value, ttlMs: pttl < 0 ? null : pttl };
+      }),
+    sadd: (key, member) =>
+      call(async () => {
+        await client.sadd(key, member);
+      }),
+    smembers: (key) => call(() => client.smembers(key)),
+    keys: () => call(() => scanAll(client, keyPrefix)),
+    clear: () =>
+      call(async () => {
+        const keys = await scanAll(client, keyPrefix);
+        // The client adds the prefix again, so pass keys without it.
+        return keys.length === 0 ? 0 : client.del(...keys);
+      }),
+    ping: () =>
+      call(async () => {
+        await client.ping();
+      }),
+    close: async () => {
+      client.disconnect();
+      await Promise.resolve();
+    },
+  };
+}
+
+/** SCAN ignores keyPrefix, so the pattern carries it; returned keys have it stripped. */
+async function scanAll(client: Redis, keyPrefix: string): Promise<string[]> {
+  const pattern = keyPrefix.replace(/[*?[\]\\]/g, '\\$&') + '*';
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) found.push(key.slice(keyPrefix.length));
+  } while (cursor !== '0');
+  return found;
+}

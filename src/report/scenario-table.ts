@@ -1,0 +1,31 @@
+import { palette } from './palette.js';
+import { newTable } from './table.js';
+
+export interface ScenarioRow {
+  name: string;
+  summary: string;
+  strategies: string[];
+  faults: string[];
+}
+
+/** Characters of summary per line; strategies and faults get one line each. */
+const SUMMARY_WIDTH = 48;
+
+/** The `cachelab list` table: one row per scenario. */
+export function renderScenarioList(rows: ScenarioRow[], opts: { color?: boolean } = {}): string {
+  const paint = palette(opts.color);
+  if (rows.length === 0) return `${paint.yellow('no scenarios found')}\n`;
+  const table = newTable(paint, ['scenario', 'summary', 'strategies', 'faults'], {
+    colWidths: [null, SUMMARY_WIDTH + 2, null, null],
+    wordWrap: true,
+    compact: false,
+  });
+  for (const row of rows) {
+    table.push([paint.bold(row.name), row.summary, lines(row.strategies), lines(row.faults)]);
+  }
+  return `${table.toString()}\n${rows.length} scenario${rows.length === 1 ? '' : 's'}\n`;
+}
+
+function lines(items: string[]): string {
+  return items.length === 0 ? '-' : items.join('\n');
+}

@@ -1,0 +1,48 @@
+import type { CheckResult, Verdict } from '../checkers/checker.js';
+import type { DiffRow } from '../checkers/diff.js';
+import type { CompletedOp } from './history.js';
+
+/** One fault event as the lab injected or removed it. */
+export interface TimelineEntry {
+  /** ms since the start of this strategy's run. */
+  at: number;
+  /** "add toxic reset_peer on redis (upstream)", "remove toxic ...", "SIGKILL app (pid 123)". */
+  event: string;
+  /** The fault point and op that triggered it, if any: "after-db-commit (p1)". */
+  trigger?: string;
+}
+
+/** The outcome of one scenario x strategy. `--json` prints this object as it is. */
+export interface StrategyResult {
+  scenario: string;
+  strategy: string;
+  /** consistent / inconsistent / unknown; `skipped` when it could not run here (see skipReason). */
+  verdict: Verdict | 'skipped';
+  expected: Verdict;
+  /** verdict === expected. A skipped result never matches. */
+  matches: boolean;
+  skipReason?: string;
+  /** Why the scenario expects this verdict of this strategy, in one or two sentences. */
+  expectation: string;
+  checks: CheckResult[];
+  diff: DiffRow[];
+  /** Business cost in the scenario's own terms: "1000 yen spent twice". Empty when nothing was lost. */
+  impact: string[];
+  /** What went wrong and which remedy fixes it, or why nothing went wrong. */
+  explanation: string;
+  timeline: TimelineEntry[];
+  history: CompletedOp[];
+  durationMs: number;
+}
+
+export interface RunReport {
+  runId: string;
+  seed: number;
+  stack: { mode: 'local' | 'external'; redis: string; postgres: string; toxiproxy: string };
+  /** Driver resilience settings the app ran with, printed in every run header. */
+  driverSettings: Record<string, string | number | boolean>;
+  results: StrategyResult[];
+  /** true when every result matched its expectation. */
+  ok: boolean;
+  durationMs: number;
+}

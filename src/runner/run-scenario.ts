@@ -1,0 +1,291 @@
+import type { AppConfig, FaultPoint } from '../app/protocol.js';
+import { runCheckers, worst } from '../checkers/checker.js';
+import { diffStores } from '../checkers/diff.js';
+import { createFaultInjector, type FaultInjector } from '../drivers/fault-injector.js';
+import type { PgSettings } from '../drivers/postgres.js';
+import type { RedisSettings } from '../drivers/redis.js';
+import { strategies } from '../strategies/index.js';
+import { AppProcess, type AppAnswer, type Hit } from './app-process.js';
+import { History } from './history.js';
+import type { StrategyResult, TimelineEntry } from './result.js';
+import { describeFault, type Fault, type Link, type Scenario, type WorkloadContext } from './scenario.js';
+import { LabStores } from './stores.js';
+
+/** What the runner needs of a stack (src/stack provides it, local or external). */
+export interface RunStack {
+  keyPrefix: string;
+  schema: string;
+  /** Direct, for the lab's setup and snapshots. */
+  redisUrl: string;
+  databaseUrl: string;
+  toxiproxyUrl: string;
+  /** Through the fault proxy, for the app. */
+  appRedisUrl: string;
+  appDatabaseUrl: string;
+  proxies: Record<Link, { name: string }>;
+  canKillRedis: boolean;
+  killRedis(): Promise<void>;
+  startRedis(): Promise<void>;
+}
+
+export interface RunOptions {
+  redis: RedisSettings;
+  pg: PgSettings;
+  log: (line: string) => void;
+  /** How long to wait for the app's links to answer after the heal phase, ms. */
+  settleTimeoutMs?: number;
+}
+
+/**
+ * Runs one scenario against one strategy: setup, workload with faults, heal, settle, check,
+ * teardown (always, in finally). Never throws for what the system under test does; throws only
+ * when the environment is broken (a store cannot be set up or read, a fault cannot be injected).
+ */
+export async function runScenario(
+  scenario: Scenario,
+  strategyName: string,
+  stack: RunStack,
+  options: RunOptions,
+): Promise<StrategyResult> {
+  const expectation = scenario.strategies[strategyName];
+  const definition = strategies[strategyName];
+  if (!expectation || !definition) throw new Error(`scenario ${scenario.name} does not run strategy ${strategyName}`);
+  const started = performance.now();
+  const base = { scenario: scenario.name, strategy: strategyName, expected: expectation.expect, expectation: expectation.why };
+
+  const missing = (scenario.needs ?? []).filter((need) => need === 'kill-redis' && !stack.canKillRedis);
+  if (missing.length > 0) {
+    return {
+      ...base,
+      verdict: 'skipped',
+      matches: false,
+      skipReason: `needs ${missing.join(', ')}, which this stack cannot do (external mode: pass --redis-kill-command)`,
+      checks: [],
+      diff: [],
+      impact: [],
+      explanation: '',
+      timeline: [],
+      history: [],
+      durationMs: 0,
+    };
+  }
+
+  const stores = new LabStores(stack.redisUrl, stack.databaseUrl, stack.keyPrefix, stack.schema);
+  const injector = createFaultInjector(stack.toxiproxyUrl);
+  const proxyNames = [stack.proxies.redis.name, stack.proxies.postgres.name];
+  const history = new History();
+  const timeline: TimelineEntry[] = [];
+  const faults = new FaultSession(injector, stack, history, timeline);
+  let app: AppProcess | undefined;
+
+  try {
+    await injector.heal(proxyNames);
+    const initial = await stores.reset(scenario.setup, definition.cacheTtlMs);
+    const config: AppConfig = {
+      strategy: strategyName,
+      redisUrl: stack.appRedisUrl,
+      databaseUrl: stack.appDatabaseUrl,
+      schema: stack.schema,
+      keyPrefix: stack.keyPrefix,
+      cacheTtlMs: definition.cacheTtlMs,
+      redis: options.redis,
+      pg: options.pg,
+    };
+
+    // Points to arm: every rule's point, and every point a hold waits for (to hear about it).
+    const armed: { point: FaultPoint; opId: string }[] = scenario.faults.map((r) => ({ point: r.point, opId: r.op }));
+    for (const rule of scenario.faults) {
+      for (const f of rule.inject) if (f.kind === 'hold-until' && f.point !== 'done') armed.push({ point: f.point, opId: f.op });
+    }
+
+    const onHit = async (hit: Hit): Promise<void> => {
+      faults.reached(hit);
+      const rule = scenario.faults.find((r) => r.op === hit.opId && r.point === hit.point);
+      if (!rule || !app) return;
+      for (const fault of rule.inject) {
+        await faults.inject(fault, `${hit.point} (${hit.opId})`, rule.until === 'heal' ? 'heal' : hit.opId, app);
+      }
+    };
+    const startApp = async (): Promise<AppProcess> => {
+      const started = await AppProcess.start(config, onHit, options.log);
+      started.arm(armed.filter((a) => !faults.hasReached(a)));
+      return started;
+    };
+    app = await startApp();
+
+    const ctx: WorkloadContext = {
+      invoke: async (client, id, op) => {
+        const record = history.invoke(id, client, op);
+        const answer: AppAnswer = app ? await app.invoke(id, op) : { outcome: 'fail', error: 'no app process' };
+        history.complete(record, answer.outcome, answer.value, answer.error);
+        faults.completed(id);
+        await faults.undo(id);
+        return answer;
+      },
+      restartApp: async () => {
+        if (app) await app.kill();
+        app = await startApp();
+        timeline.push({ at: history.now(), event: `app restarted (pid ${app.pid}), memory empty` });
+      },
+      startRedis: async () => {
+        await stack.startRedis();
+        timeline.push({ at: history.now(), event: 'redis-server started again' });
+      },
+      settle: () => settle(app, options.settleTimeoutMs ?? 10_000),
+    };
+
+    await scenario.workload(ctx);
+
+    // Heal: every fault removed, then wait for the app's links before judging.
+    await faults.undoAll();
+    await injector.heal(proxyNames);
+    if (faults.redisDown) await ctx.startRedis();
+    await ctx.settle();
+    history.closeInFlight('still in flight when the workload ended');
+    await app.stop();
+
+    const final = await stores.snapshot(Object.keys(scenario.setup.records));
+    const displayOnlyKeys = definition.cacheRole === 'display' ? Object.keys(scenario.setup.records) : [];
+    const input = {
+      history: history.completed(),
+      initial,
+      final,
+      displayOnlyKeys,
+      stalenessBudgetMs: scenario.stalenessBudgetMs,
+    };
+    const checks = runCheckers(scenario.checkers, input);
+    const verdict = worst(checks.map((c) => c.verdict));
+    return {
+      ...base,
+      verdict,
+      matches: verdict === expectation.expect,
+      checks,
+      diff: diffStores(final, displayOnlyKeys),
+      impact: scenario.impact(checks),
+      explanation: scenario.explain(strategyName, verdict),
+      timeline,
+      history: history.completed(),
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    if (app) await app.kill().catch(() => undefined);
+    await faults.undoAll().catch(() => undefined);
+    await injector.heal(proxyNames).catch(() => undefined);
+    await stores.close();
+  }
+}
+
+/** Polls the app's own links until both answer, or gives up at the deadline (the checkers still run). */
+async function settle(app: AppProcess | undefined, timeoutMs: number): Promise<void> {
+  if (!app) return;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const h = await app.health();
+    if (h.redis && h.db) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * The faults of one run: injects them, remembers how to undo each network fault, and resolves
+ * holds when the op they wait for reaches its point. Every injection lands in the timeline.
+ */
+class FaultSession {
+  readonly #undo = new Map<string, (() => Promise<void>)[]>();
+  readonly #reached = new Set<string>();
+  readonly #waiters = new Map<string, (() => void)[]>();
+  redisDown = false;
+
+  constructor(
+    private readonly injector: FaultInjector,
+    private readonly stack: RunStack,
+    private readonly history: History,
+    private readonly timeline: TimelineEntry[],
+  ) {}
+
+  reached(hit: Hit): void {
+    this.#signal(`${hit.opId}@${hit.point}`);
+  }
+
+  completed(opId: string): void {
+    this.#signal(`${opId}@done`);
+  }
+
+  hasReached(a: { point: FaultPoint; opId: string }): boolean {
+    return this.#reached.has(`${a.opId}@${a.point}`);
+  }
+
+  /** `scope`: the op id whose completion undoes the fault, or 'heal'. */
+  async inject(fault: Fault, trigger: string, scope: string, app: AppProcess): Promise<void> {
+    const log = (event: string): void => {
+      this.timeline.push({ at: this.history.now(), event, trigger });
+    };
+    switch (fault.kind) {
+      case 'toxic': {
+        const proxy = this.stack.proxies[fault.link].name;
+        const name = await this.injector.addToxic(proxy, fault.toxic);
+        log(`add toxic ${describeFault(fault)}`);
+        this.#scoped(scope, async () => {
+          await this.injector.removeToxic(proxy, name);
+          this.timeline.push({ at: this.history.now(), event: `remove toxic ${describeFault(fault)}` });
+        });
+        return;
+      }
+      case 'link-down': {
+        const proxy = this.stack.proxies[fault.link].name;
+        await this.injector.setEnabled(proxy, false);
+        log(`${fault.link} link down (proxy disabled)`);
+        this.#scoped(scope, async () => {
+          await this.injector.setEnabled(proxy, true);
+          this.timeline.push({ at: this.history.now(), event: `${fault.link} link up` });
+        });
+        return;
+      }
+      case 'kill-app':
+        log(`SIGKILL app (pid ${app.pid})`);
+        await app.kill();
+        return;
+      case 'kill-redis':
+        log('SIGKILL redis-server');
+        await this.stack.killRedis();
+        this.redisDown = true;
+        return;
+      case 'hold-until':
+        log(describeFault(fault));
+        await this.#wait(`${fault.op}@${fault.point}`);
+        this.timeline.push({ at: this.history.now(), event: `released (${fault.op} ${fault.point === 'done' ? 'completed' : `reached ${fault.point}`})`, trigger });
+        return;
+    }
+  }
+
+  async undo(scope: string): Promise<void> {
+    const actions = this.#undo.get(scope) ?? [];
+    this.#undo.delete(scope);
+    for (const action of actions.reverse()) await action();
+  }
+
+  async undoAll(): Promise<void> {
+    for (const scope of [...this.#undo.keys()]) await this.undo(scope);
+  }
+
+  #scoped(scope: string, action: () => Promise<void>): void {
+    const list = this.#undo.get(scope) ?? [];
+    list.push(action);
+    this.#undo.set(scope, list);
+  }
+
+  #signal(key: string): void {
+    this.#reached.add(key);
+    for (const resolve of this.#waiters.get(key) ?? []) resolve();
+    this.#waiters.delete(key);
+  }
+
+  #wait(key: string): Promise<void> {
+    if (this.#reached.has(key)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.#waiters.get(key) ?? [];
+      list.push(resolve);
+      this.#waiters.set(key, list);
+    });
+  }
+}

@@ -1,0 +1,96 @@
+import type { FaultPoint } from '../app/protocol.js';
+import type { Checker, CheckResult, Verdict } from '../checkers/checker.js';
+import type { ToxicSpec } from '../drivers/fault-injector.js';
+import type { AppAnswer } from './app-process.js';
+import type { ClientOp } from './history.js';
+
+/** Which proxied link a network fault acts on. */
+export type Link = 'redis' | 'postgres';
+
+/** What the lab can do to the system. Network faults are undone by the runner, always. */
+export type Fault =
+  | { kind: 'toxic'; link: Link; toxic: ToxicSpec }
+  /** Disable the proxy: new connections refused, open ones closed. */
+  | { kind: 'link-down'; link: Link }
+  /** SIGKILL the app process: in-flight operations become unknown, memory is gone. */
+  | { kind: 'kill-app' }
+  /** SIGKILL redis-server; what survives depends on the scenario's persistence setting. */
+  | { kind: 'kill-redis' }
+  /** Keep the op that reached the point waiting until `op` reaches `point` (or completes: 'done'). */
+  | { kind: 'hold-until'; op: string; point: FaultPoint | 'done' };
+
+/** A fault window: when op `op` reaches `point`, inject these faults, then let it go on. */
+export interface FaultRule {
+  op: string;
+  point: FaultPoint;
+  inject: Fault[];
+  /** When network faults are undone: when that op completes (default) or at the heal phase. */
+  until?: 'op-done' | 'heal';
+}
+
+/** What a workload can do. Operations are recorded in the history as they run. */
+export interface WorkloadContext {
+  invoke(client: string, id: string, op: ClientOp): Promise<AppAnswer>;
+  /** Starts a fresh app process (after a kill-app fault), with empty memory. */
+  restartApp(): Promise<void>;
+  /** Starts redis-server again after a kill-redis fault. */
+  startRedis(): Promise<void>;
+  /** Waits until the app's links (through the proxy) answer again. */
+  settle(): Promise<void>;
+}
+
+export interface ScenarioSetup {
+  /** Rows of the records table: key -> integer value. */
+  records: Record<string, number>;
+  /** Keys also put in the cache before the workload (a warm cache), with the strategy's TTL. */
+  cached: string[];
+  /** Redis persistence for the local stack; default none. */
+  redisPersistence?: 'none' | 'always' | 'everysec' | 'no';
+}
+
+export interface Expectation {
+  expect: Verdict;
+  /** Why, in a sentence: shown next to the verdict. */
+  why: string;
+}
+
+/**
+ * A scenario is a value: data plus a small workload. `cachelab list` prints it, the runner runs
+ * it once per strategy, the tests check it.
+ */
+export interface Scenario {
+  name: string;
+  summary: string;
+  /** What the scenario demonstrates, for people learning the failure mode. */
+  explanation: string;
+  setup: ScenarioSetup;
+  /** The strategies it runs, in order, with the verdict each is expected to get. */
+  strategies: Record<string, Expectation>;
+  faults: FaultRule[];
+  workload(ctx: WorkloadContext): Promise<void>;
+  checkers: Checker[];
+  /** How long a display-only cache entry may be stale if its TTL bounds it, ms. */
+  stalenessBudgetMs: number;
+  /** The business cost in the scenario's own terms, from the checks; empty when nothing was lost. */
+  impact(checks: CheckResult[]): string[];
+  /** What went wrong for this strategy and what fixes it, or why nothing went wrong. */
+  explain(strategy: string, verdict: Verdict): string;
+  /** Abilities the stack must have; without them the result is reported skipped, not passed. */
+  needs?: 'kill-redis'[];
+}
+
+/** One-line descriptions of faults, for `cachelab list` and the timeline. */
+export function describeFault(fault: Fault): string {
+  switch (fault.kind) {
+    case 'toxic':
+      return `${fault.toxic.type} on ${fault.link} (${fault.toxic.stream})`;
+    case 'link-down':
+      return `${fault.link} link down`;
+    case 'kill-app':
+      return 'SIGKILL app';
+    case 'kill-redis':
+      return 'SIGKILL redis-server';
+    case 'hold-until':
+      return `hold until ${fault.op} ${fault.point === 'done' ? 'completes' : `reaches ${fault.point}`}`;
+  }
+}

@@ -1,0 +1,90 @@
+import type { InitialState, StoreSnapshot } from '../checkers/checker.js';
+import { createDbDriver, defaultPgSettings, type DbDriver } from '../drivers/postgres.js';
+import { createRedisDriver, defaultRedisSettings, type RedisDriver } from '../drivers/redis.js';
+import { must } from '../drivers/result.js';
+import type { ScenarioSetup } from './scenario.js';
+
+/** The tables every strategy works on, inside the run's own schema. */
+const ddl = [
+  'CREATE TABLE IF NOT EXISTS records (key text PRIMARY KEY, value bigint NOT NULL)',
+  // Not unique on op_id: a naive strategy can apply a payment twice, and the checker must see it.
+  `CREATE TABLE IF NOT EXISTS ledger (id bigserial PRIMARY KEY, op_id text NOT NULL, key text NOT NULL,
+     amount bigint NOT NULL, status text NOT NULL DEFAULT 'applied', at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+  'CREATE TABLE IF NOT EXISTS applied_ops (op_id text PRIMARY KEY)',
+  'CREATE TABLE IF NOT EXISTS set_items (key text NOT NULL, item text NOT NULL, PRIMARY KEY (key, item))',
+];
+
+/**
+ * The lab's own view of the real stores: direct connections (not through the fault proxy), used to
+ * set a scenario up and to read the final state the checkers judge. Confined to the run's
+ * namespace: the Redis key prefix and the PostgreSQL schema.
+ */
+export class LabStores {
+  readonly cache: RedisDriver;
+  readonly db: DbDriver;
+
+  constructor(redisUrl: string, databaseUrl: string, keyPrefix: string, schema: string) {
+    // Patient settings: the lab reads after the heal phase and must not mistake a reconnect for data.
+    this.cache = createRedisDriver(redisUrl, keyPrefix, { ...defaultRedisSettings, maxRetriesPerRequest: 5, commandTimeoutMs: 5000 });
+    this.db = createDbDriver(databaseUrl, schema, { ...defaultPgSettings, poolMax: 2, queryTimeoutMs: 10_000 });
+  }
+
+  /** Creates the tables (idempotent) and puts the scenario's starting state in both stores. */
+  async reset(setup: ScenarioSetup, cacheTtlMs: number): Promise<InitialState> {
+    for (const sql of ddl) must(await this.db.query(sql), 'create tables');
+    must(await this.db.query('TRUNCATE records, ledger, applied_ops, set_items'), 'truncate');
+    must(await this.cache.clear(), 'clear cache namespace');
+    for (const [key, value] of Object.entries(setup.records)) {
+      must(await this.db.query('INSERT INTO records (key, value) VALUES ($1, $2)', [key, value]), 'seed records');
+    }
+    for (const key of setup.cached) {
+      const value = setup.records[key];
+      if (value === undefined) throw new Error(`setup.cached names ${key}, which is not in setup.records`);
+      must(await this.cache.set(key, String(value), cacheTtlMs > 0 ? cacheTtlMs : undefined), 'warm cache');
+    }
+    return { db: { ...setup.records } };
+  }
+
+  /**
+   * Both stores as they are now: every record key the scenario set up or the database holds, in
+   * both stores, and every set. The app's bookkeeping keys (intents, queues) are not data.
+   */
+  async snapshot(recordKeys: string[]): Promise<StoreSnapshot> {
+    const records = must(await this.db.query<{ key: string; value: string }>('SELECT key, value FROM records'), 'read records');
+    const ledger = must(
+      await this.db.query<{ op_id: string; key: string; amount: string; status: string }>(
+        'SELECT op_id, key, amount, status FROM ledger ORDER BY id',
+      ),
+      'read ledger',
+    );
+    const items = must(await this.db.query<{ key: string; item: string }>('SELECT key, item FROM set_items'), 'read sets');
+
+    const db = Object.fromEntries(records.map((r) => [r.key, Number(r.value)]));
+    const cache: StoreSnapshot['cache'] = {};
+    for (const key of new Set([...recordKeys, ...Object.keys(db)])) {
+      const entry = must(await this.cache.entry(key), `read ${key}`);
+      if (entry) cache[key] = entry;
+    }
+    const sets: StoreSnapshot['sets'] = {};
+    for (const { key, item } of items) (sets[key] ??= { db: [], cache: [] }).db.push(item);
+    for (const key of Object.keys(sets)) {
+      const set = sets[key];
+      if (set) set.cache = must(await this.cache.smembers(key), `read set ${key}`);
+    }
+    return {
+      db,
+      cache,
+      ledger: ledger.map((l) => ({
+        opId: l.op_id,
+        key: l.key,
+        amount: Number(l.amount),
+        status: l.status === 'compensated' ? 'compensated' : 'applied',
+      })),
+      sets,
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.cache.close(), this.db.close()]);
+  }
+}

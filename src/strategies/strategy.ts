@@ -1,0 +1,63 @@
+import type { FaultPoint } from '../app/protocol.js';
+import type { DbDriver } from '../drivers/postgres.js';
+import type { RedisDriver } from '../drivers/redis.js';
+import type { Result } from '../drivers/result.js';
+import type { Outcome } from '../runner/history.js';
+
+/** The operation being served: its id (also its idempotency key) and its fault points. */
+export interface OpContext {
+  id: string;
+  point(name: FaultPoint): Promise<void> | undefined;
+}
+
+/** What the app answers the client. `fail` means it certainly did not happen, as everywhere. */
+export interface OpResult {
+  outcome: Outcome;
+  value?: number | string | null;
+  error?: string;
+}
+
+export interface StrategyDeps {
+  cache: RedisDriver;
+  db: DbDriver;
+  /** TTL for entries the strategy fills or writes, ms; 0 = none. */
+  cacheTtlMs: number;
+}
+
+/**
+ * A caching pattern, served by the app process. Values are integers (yen, units, price).
+ * Operations a pattern does not implement are answered `fail` by the app.
+ */
+export interface Strategy {
+  read(key: string, op: OpContext): Promise<OpResult>;
+  /** Take `amount` if the balance allows it; refused (fail) otherwise. */
+  debit?(key: string, amount: number, op: OpContext): Promise<OpResult>;
+  write?(key: string, value: number, op: OpContext): Promise<OpResult>;
+  add?(key: string, item: string, op: OpContext): Promise<OpResult>;
+}
+
+export interface StrategyDefinition {
+  name: string;
+  summary: string;
+  /**
+   * authoritative: decisions (authorizing a payment, selling a unit) are taken from cached values,
+   * so a stale entry costs money. display: the database decides; the cache only feeds reads, so a
+   * stale entry is a wrong number on a screen, bounded by its TTL.
+   */
+  cacheRole: 'authoritative' | 'display';
+  /** TTL the pattern puts on cache entries it fills or writes, ms; 0 = none. */
+  cacheTtlMs: number;
+  create(deps: StrategyDeps): Strategy;
+}
+
+/** Passes a driver's fail/unknown on as the op's answer, naming the step that broke. */
+export function broke(step: string, result: Exclude<Result<unknown>, { outcome: 'ok' }>): OpResult {
+  return { outcome: result.outcome, error: `${step}: ${result.error}` };
+}
+
+export const declined = (balance: number, amount: number): OpResult => ({
+  outcome: 'fail',
+  error: `declined: balance ${balance} < ${amount}`,
+});
+
+export const ttlOrNone = (ttlMs: number): number | undefined => (ttlMs > 0 ? ttlMs : undefined);
