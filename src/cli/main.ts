@@ -15,7 +15,6 @@ import { renderDoctor } from '../report/doctor.js';
 import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
-import { startProxyServer } from '../proxy/server.js';
 import { parseDriverSettings, parseSeed, parseStackMode } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -148,6 +147,8 @@ function program(setExit: (code: number) => void): Command {
       if (!/^\d+$/.test(flags.port) || Number(flags.port) > 65535) {
         throw new LabError('usage', `--port must be 0..65535, got "${flags.port}"`);
       }
+      // Loaded on demand: the other commands do not need the proxy server in memory.
+      const { startProxyServer } = await import('../proxy/server.js');
       const server = await startProxyServer({
         host: flags.host,
         port: Number(flags.port),

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parseDriverSettings, parseSeed, parseStackMode } from '../../src/cli/options.js';
+import { closest, resolveNames } from '../../src/commands/resolve.js';
+import { selectRuns } from '../../src/commands/run.js';
+import { LabError } from '../../src/errors.js';
+
+const usage = (fn: () => unknown): LabError => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof LabError && err.code === 'usage') return err;
+    throw err;
+  }
+  throw new Error('expected a usage error');
+};
+
+describe('argv handling', () => {
+  it('accepts a non-negative integer seed and rejects anything else with an example', () => {
+    expect(parseSeed('42')).toBe(42);
+    expect(parseSeed('0')).toBe(0);
+    for (const bad of ['-1', '1.5', 'abc', '', '99999999999999999999']) {
+      expect(usage(() => parseSeed(bad)).hint).toContain('--seed 42');
+    }
+  });
+
+  it('draws a seed when none is given', () => {
+    expect(Number.isInteger(parseSeed(undefined))).toBe(true);
+  });
+
+  it('accepts local or external as the stack mode and names both when given something else', () => {
+    expect(parseStackMode('local')).toBe('local');
+    expect(parseStackMode(undefined)).toBeUndefined();
+    expect(usage(() => parseStackMode('docker')).message).toContain('local or external');
+  });
+
+  it('overrides one driver setting at a time and keeps the rest at their defaults', () => {
+    const { redis, pg } = parseDriverSettings(['redis.commandTimeoutMs=250', 'redis.autoResendUnfulfilledCommands=true', 'pg.poolMax=8']);
+    expect(redis.commandTimeoutMs).toBe(250);
+    expect(redis.autoResendUnfulfilledCommands).toBe(true);
+    expect(redis.maxRetriesPerRequest).toBe(0);
+    expect(pg.poolMax).toBe(8);
+  });
+
+  it('rejects an unknown driver setting by listing the valid ones, and a value of the wrong type', () => {
+    expect(usage(() => parseDriverSettings(['redis.nope=1'])).hint).toContain('redis.commandTimeoutMs');
+    expect(usage(() => parseDriverSettings(['redis.enableOfflineQueue=yes'])).message).toContain('true or false');
+    expect(usage(() => parseDriverSettings(['pg.poolMax=-3'])).message).toContain('non-negative integer');
+    expect(usage(() => parseDriverSettings(['poolMax=3'])).message).toContain('unknown --driver setting');
+  });
+
+  it('suggests the closest name for a typo or a prefix, and nothing for a stranger', () => {
+    const names = ['payment-double-spend', 'inventory-oversell', 'write-behind-crash'];
+    expect(closest('payment-double-spnd', names)).toBe('payment-double-spend');
+    expect(closest('inventory', names)).toBe('inventory-oversell');
+    expect(closest('zzz', names)).toBeUndefined();
+  });
+
+  it('names every valid scenario when one is unknown', () => {
+    const err = usage(() => resolveNames('scenario', ['paymnt-double-spend'], ['payment-double-spend', 'other']));
+    expect(err.message).toBe('unknown scenario "paymnt-double-spend": did you mean "payment-double-spend"?');
+    expect(err.hint).toBe('valid scenarios: payment-double-spend, other');
+  });
+
+  it('selects a scenario with all its strategies, or only those asked for', () => {
+    const all = selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: [] });
+    expect(all[0]?.strategies).toEqual(['write-through', 'two-phase-commit', 'saga', 'delete-on-write']);
+    const one = selectRuns({ scenarios: [], all: true, strategies: ['saga'] });
+    expect(one.map((r) => [r.scenario.name, r.strategies])).toEqual([['payment-double-spend', ['saga']]]);
+    expect(usage(() => selectRuns({ scenarios: [], all: false, strategies: [] })).message).toContain('--all');
+    expect(usage(() => selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: ['sag'] })).message).toContain(
+      'did you mean "saga"',
+    );
+  });
+});
