@@ -6,6 +6,7 @@
  * 3 the environment is not usable; 70 an internal error (a bug in cachelab).
  */
 import { writeFile } from 'node:fs/promises';
+import { inspect } from 'node:util';
 import { Command, CommanderError, Option } from 'commander';
 import { doctor } from '../commands/doctor.js';
 import { listScenarios } from '../commands/list.js';
@@ -185,7 +186,7 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof LabError) {
       process.stderr.write(`cachelab: ${err.message}\n`);
       if (err.hint) process.stderr.write(`  ${err.hint}\n`);
-      if (verbose && err.cause) process.stderr.write(`  cause: ${err.cause instanceof Error ? err.cause.stack : String(err.cause)}\n`);
+      if (verbose && err.cause) process.stderr.write(`  cause: ${inspect(err.cause)}\n`);
       return err.code === 'usage' ? 2 : err.code === 'environment' ? 3 : 70;
     }
     process.stderr.write(`cachelab: internal error (a bug; please report it): ${err instanceof Error ? err.stack : String(err)}\n`);

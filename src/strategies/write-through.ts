@@ -30,7 +30,11 @@ export const writeThrough: StrategyDefinition = {
 
       await op.point('after-db-commit');
       const set = await deps.cache.set(key, String(next));
-      if (set.outcome !== 'ok') return broke('cache SET after database commit', set);
+      if (set.outcome !== 'ok') {
+        // The seed lets the cache error propagate: the client gets an error response and takes
+        // the payment as failed, although the database has already committed it.
+        return { outcome: 'fail', error: `payment failed: cache SET after database commit: ${set.outcome}: ${set.error}` };
+      }
       return { outcome: 'ok', value: next };
     },
 
