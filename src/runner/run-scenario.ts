@@ -122,6 +122,12 @@ export async function runScenario(
         await faults.undo(id);
         return answer;
       },
+      reached: (opId, point) => {
+        if (!armed.some((a) => a.opId === opId && a.point === point)) {
+          return Promise.reject(new Error(`workload waits for ${opId} at ${point}, but no fault rule arms that point`));
+        }
+        return faults.whenReached(opId, point);
+      },
       restartApp: async () => {
         if (app) await app.kill();
         app = await startApp();
@@ -209,6 +215,10 @@ class FaultSession {
 
   completed(opId: string): void {
     this.#signal(`${opId}@done`);
+  }
+
+  whenReached(opId: string, point: FaultPoint): Promise<void> {
+    return this.#wait(`${opId}@${point}`);
   }
 
   hasReached(a: { point: FaultPoint; opId: string }): boolean {

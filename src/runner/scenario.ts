@@ -31,6 +31,11 @@ export interface FaultRule {
 /** What a workload can do. Operations are recorded in the history as they run. */
 export interface WorkloadContext {
   invoke(client: string, id: string, op: ClientOp): Promise<AppAnswer>;
+  /**
+   * Resolves when op `op` reaches `point` (a point some fault rule arms for that op): lets a
+   * workload start a second op only once the first one sits in its window.
+   */
+  reached(op: string, point: FaultPoint): Promise<void>;
   /** Starts a fresh app process (after a kill-app fault), with empty memory. */
   restartApp(): Promise<void>;
   /** Starts redis-server again after a kill-redis fault. */
