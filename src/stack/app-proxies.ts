@@ -1,0 +1,76 @@
+import { environmentError } from '../errors.js';
+import { listenPort } from './connection-urls.js';
+import type { ProxyEndpoint } from './stack.js';
+import { ToxiproxyApi, type ToxiproxyProxy } from './toxiproxy-api.js';
+
+/** The two proxies the app talks through. */
+export interface AppProxies {
+  redis: ProxyEndpoint;
+  postgres: ProxyEndpoint;
+}
+
+/** Upstream "host:port" per service, as Toxiproxy dials it. */
+export interface Upstreams {
+  redis: string;
+  postgres: string;
+}
+
+/** Names docker-compose.yml pre-populates on its Toxiproxy; the embedded proxy uses them too. */
+export const SHARED_PROXY_NAMES = { redis: 'cachelab_redis', postgres: 'cachelab_postgres' } as const;
+
+/**
+ * Creates `<prefix>_redis` and `<prefix>_postgres` on the proxy at `apiUrl`, listening on an
+ * ephemeral port of the API's host (the app reaches the proxy where the lab reaches its API).
+ */
+export async function createProxies(apiUrl: string, upstreams: Upstreams, prefix: string): Promise<AppProxies> {
+  const api = new ToxiproxyApi(apiUrl);
+  const [redis, postgres] = await Promise.all([
+    createOne(api, `${prefix}_redis`, upstreams.redis),
+    createOne(api, `${prefix}_postgres`, upstreams.postgres),
+  ]);
+  return { redis, postgres };
+}
+
+/**
+ * On a Toxiproxy we do not own: use `cachelab_redis` / `cachelab_postgres` as they are when
+ * present (docker compose), else create run-scoped `cachelab_<runId>_*` ones. Each created name
+ * is pushed to `created` as soon as it exists (even if the other one then fails): those are what
+ * stop() deletes; pre-populated proxies are never deleted.
+ */
+export async function attachProxies(apiUrl: string, upstreams: Upstreams, runId: string, created: string[]): Promise<AppProxies> {
+  const api = new ToxiproxyApi(apiUrl);
+  let existing: Record<string, ToxiproxyProxy>;
+  try {
+    existing = await api.proxies();
+  } catch (err) {
+    throw environmentError(`cannot list the proxies of Toxiproxy at ${apiUrl}: ${(err as Error).message}`, `check --toxiproxy-url`, err);
+  }
+  const pick = async (service: keyof Upstreams): Promise<ProxyEndpoint> => {
+    const shared = existing[SHARED_PROXY_NAMES[service]];
+    if (shared !== undefined) return endpoint(api, shared);
+    const name = `cachelab_${runId}_${service}`;
+    const proxy = await createOne(api, name, upstreams[service]);
+    created.push(name);
+    return proxy;
+  };
+  const [redis, postgres] = await Promise.all([pick('redis'), pick('postgres')]);
+  return { redis, postgres };
+}
+
+async function createOne(api: ToxiproxyApi, name: string, upstream: string): Promise<ProxyEndpoint> {
+  const host = new URL(api.baseUrl).hostname;
+  try {
+    return endpoint(api, await api.createProxy({ name, listen: `${host}:0`, upstream }));
+  } catch (err) {
+    throw environmentError(
+      `the fault proxy at ${api.baseUrl} did not create proxy ${name} (to ${upstream}): ${(err as Error).message}`,
+      `check that ${api.baseUrl} is a Toxiproxy v2 API that can listen on ${host}`,
+      err,
+    );
+  }
+}
+
+/** Where the app connects: the API's host, the proxy's bound port ("0.0.0.0:8666" -> host:8666). */
+function endpoint(api: ToxiproxyApi, proxy: ToxiproxyProxy): ProxyEndpoint {
+  return { name: proxy.name, host: new URL(api.baseUrl).hostname, port: listenPort(proxy.listen) };
+}

@@ -1,0 +1,196 @@
+import { rm } from 'node:fs/promises';
+import { execa } from 'execa';
+import { environmentError, LabError } from '../errors.js';
+import { attachProxies, createProxies, type AppProxies, type Upstreams } from './app-proxies.js';
+import { DEFAULT_POSTGRES_PORT, DEFAULT_REDIS_PORT, hostPort, redactPassword, withHostPort } from './connection-urls.js';
+import { startEmbeddedProxy } from './fault-proxy.js';
+import { createSchema, deleteKeysWithPrefix, dropSchema, keyPrefixFor, schemaFor } from './namespace.js';
+import { OwnedProcesses } from './owned-processes.js';
+import { reapDeadStacks } from './reaper.js';
+import type { ExternalOptions } from './resolve-options.js';
+import { createRunDir } from './run-dir.js';
+import { checkPostgres, checkRedis, checkToxiproxy, redisPersistenceOf } from './service-checks.js';
+import type { Stack } from './stack.js';
+import { onTerminationSignals } from './termination-signals.js';
+import { ToxiproxyApi } from './toxiproxy-api.js';
+import { waitUntil } from './wait-until.js';
+
+/** ms a restarted external Redis gets to answer PING (a container start included). */
+const REDIS_RESTART_TIMEOUT_MS = 30_000;
+/** ms a kill/start command may run. */
+const COMMAND_TIMEOUT_MS = 60_000;
+
+/**
+ * Services someone else runs. We only ever touch our namespace (keys `cachelab:<runId>:*`,
+ * schema `cachelab_<runId>`) and the proxies we create; the fault proxy is theirs (--toxiproxy-url)
+ * or our embedded one as a child process.
+ */
+export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
+  const startedAt = Date.now();
+  const keyPrefix = keyPrefixFor(o.runId);
+  const schema = schemaFor(o.runId);
+  o.log(`using Redis at ${redactPassword(o.redisUrl)} and PostgreSQL at ${redactPassword(o.databaseUrl)}`);
+  await Promise.all([
+    checkRedis(o.redisUrl),
+    checkPostgres(o.databaseUrl),
+    o.toxiproxyUrl === undefined ? undefined : checkToxiproxy(o.toxiproxyUrl),
+  ]);
+  const persistence = await redisPersistenceOf(o.redisUrl);
+  if (o.requestedPersistence !== undefined && o.requestedPersistence !== persistence) {
+    o.log(`Redis persistence is the server's own (${persistence}), not the requested ${o.requestedPersistence}`);
+  }
+
+  let embedded: { dir: string; processes: OwnedProcesses } | undefined;
+  let namespaceCreated = false;
+  const createdProxies: string[] = [];
+  let tearingDown: Promise<void> | undefined;
+  const teardown = (): Promise<void> =>
+    (tearingDown ??= (async () => {
+      const failures: string[] = [];
+      const attempt = (what: string, fn: () => Promise<unknown>): Promise<void> =>
+        fn().then(
+          () => undefined,
+          (err: unknown) => void failures.push(`${what}: ${(err as Error).message}`),
+        );
+      // createdProxies only ever holds proxies on their Toxiproxy; ours go away with the process.
+      const theirs = o.toxiproxyUrl === undefined ? undefined : new ToxiproxyApi(o.toxiproxyUrl);
+      await Promise.all([
+        namespaceCreated && attempt(`deleting Redis keys ${keyPrefix}*`, () => deleteKeysWithPrefix(o.redisUrl, keyPrefix)),
+        namespaceCreated && attempt(`dropping schema ${schema}`, () => dropSchema(o.databaseUrl, schema)),
+        ...(theirs === undefined ? [] : createdProxies.map((name) => attempt(`deleting proxy ${name}`, () => theirs.deleteProxy(name)))),
+      ]);
+      if (embedded !== undefined) {
+        await embedded.processes.stopAll();
+        await rm(embedded.dir, { recursive: true, force: true });
+      }
+      if (failures.length > 0) {
+        throw environmentError(
+          `run ${o.runId} could not remove all of its data:\n${failures.join('\n')}`,
+          `remove the rest by hand: Redis keys ${keyPrefix}*, DROP SCHEMA ${schema} CASCADE, proxies ${createdProxies.join(', ') || '(none)'}`,
+        );
+      }
+    })());
+  let up: Stack | undefined;
+  const uninstall = onTerminationSignals({
+    // Until the stack is up there is nothing worth keeping; after that, stop() honours keep.
+    graceful: () => (up === undefined ? teardown() : up.stop()),
+    force: () => {
+      if (up === undefined || !o.keep) embedded?.processes.forceKillAll();
+    },
+    forceOnExit: !o.keep,
+    log: o.log,
+  });
+
+  try {
+    const upstreams: Upstreams = {
+      redis: hostPortString(o.redisUrl, DEFAULT_REDIS_PORT),
+      postgres: hostPortString(o.databaseUrl, DEFAULT_POSTGRES_PORT),
+    };
+    let toxiproxyUrl: string;
+    let proxies: AppProxies;
+    if (o.toxiproxyUrl === undefined) {
+      await reapDeadStacks(o.log);
+      const dir = await createRunDir(o.runId);
+      embedded = { dir, processes: new OwnedProcesses(dir, { ownerPid: process.pid, pids: [], keep: o.keep, startedAt: new Date(startedAt).toISOString() }) };
+      await embedded.processes.save();
+      toxiproxyUrl = await startEmbeddedProxy({ dir, processes: embedded.processes, exitWithUs: !o.keep });
+      proxies = await createProxies(toxiproxyUrl, upstreams, 'cachelab');
+    } else {
+      toxiproxyUrl = o.toxiproxyUrl;
+      proxies = await attachProxies(toxiproxyUrl, upstreams, o.runId, createdProxies);
+    }
+    await createRunSchema(o.databaseUrl, schema);
+    namespaceCreated = true;
+    o.log(`stack ready in ${Date.now() - startedAt} ms: keys ${keyPrefix}*, schema ${schema}, proxies ${proxies.redis.name}, ${proxies.postgres.name}`);
+
+    let stopping: Promise<void> | undefined;
+    return (up = {
+      mode: 'external',
+      runId: o.runId,
+      keyPrefix,
+      schema,
+      redisUrl: o.redisUrl,
+      databaseUrl: o.databaseUrl,
+      toxiproxyUrl,
+      proxies,
+      appRedisUrl: withHostPort(o.redisUrl, proxies.redis.host, proxies.redis.port),
+      appDatabaseUrl: withHostPort(o.databaseUrl, proxies.postgres.host, proxies.postgres.port),
+      redisPersistence: persistence,
+      canKillRedis: o.redisKillCommand !== undefined,
+      killRedis: async () => {
+        if (o.redisKillCommand === undefined) {
+          throw new LabError('usage', 'killing Redis in the external stack needs a kill command', {
+            hint: 'pass --redis-kill-command (e.g. "docker compose kill redis") and --redis-start-command',
+          });
+        }
+        await runCommand('kill', o.redisKillCommand, o.log);
+      },
+      startRedis: async () => {
+        if (o.redisStartCommand !== undefined) await runCommand('start', o.redisStartCommand, o.log);
+        await waitUntil('the external Redis to answer PING', () => checkRedis(o.redisUrl), {
+          timeoutMs: REDIS_RESTART_TIMEOUT_MS,
+          intervalMs: 100,
+        }).catch((err: unknown) => {
+          throw environmentError(
+            `Redis at ${redactPassword(o.redisUrl)} did not come back within ${REDIS_RESTART_TIMEOUT_MS} ms`,
+            o.redisStartCommand === undefined ? 'pass --redis-start-command (e.g. "docker compose start redis")' : `check that "${o.redisStartCommand}" starts it`,
+            err,
+          );
+        });
+      },
+      describe: () => [
+        `Redis        redis-cli -u '${redactPassword(o.redisUrl)}'   (keys ${keyPrefix}*; the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
+        `PostgreSQL   psql '${redactPassword(o.databaseUrl)}'   (schema ${schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
+        `Fault proxy  ${toxiproxyUrl}   (proxies ${proxies.redis.name}, ${proxies.postgres.name})`,
+        ...(o.keep
+          ? [`To remove    redis-cli --scan --pattern '${keyPrefix}*' | xargs redis-cli del; psql -c 'DROP SCHEMA ${schema} CASCADE'`]
+          : []),
+      ],
+      stop: () =>
+        (stopping ??= (async () => {
+          if (o.keep) {
+            await embedded?.processes.keep();
+            o.log(`keeping run ${o.runId}: keys ${keyPrefix}*, schema ${schema}`);
+          } else {
+            await teardown();
+          }
+          uninstall();
+        })()),
+    });
+  } catch (err) {
+    await teardown().catch((cleanupErr: unknown) => o.log(String(cleanupErr)));
+    uninstall();
+    throw err;
+  }
+}
+
+/** The schema must be new: an existing one belongs to another run and stop() would drop it. */
+async function createRunSchema(databaseUrl: string, schema: string): Promise<void> {
+  try {
+    await createSchema(databaseUrl, schema);
+  } catch (err) {
+    if ((err as { code?: unknown }).code === '42P06') {
+      throw new LabError('usage', `schema ${schema} already exists in ${redactPassword(databaseUrl)}`, {
+        hint: 'another run uses this run id: pick another, or drop that schema if no run uses it',
+        cause: err,
+      });
+    }
+    throw environmentError(`cannot create schema ${schema} in ${redactPassword(databaseUrl)}: ${(err as Error).message}`, 'the database user needs the CREATE privilege on the database', err);
+  }
+}
+
+function hostPortString(url: string, defaultPort: number): string {
+  const { host, port } = hostPort(url, defaultPort);
+  return `${host}:${port}`;
+}
+
+async function runCommand(what: 'kill' | 'start', command: string, log: (line: string) => void): Promise<void> {
+  log(`${what} Redis: ${command}`);
+  const result = await execa(command, { shell: true, all: true, reject: false, timeout: COMMAND_TIMEOUT_MS });
+  if (result.exitCode !== 0) {
+    throw environmentError(
+      `the Redis ${what} command failed (exit ${String(result.exitCode)}): ${command}\n${result.all ?? ''}`.trim(),
+      `check --redis-${what}-command`,
+    );
+  }
+}

@@ -1,0 +1,123 @@
+import { rm } from 'node:fs/promises';
+import { environmentError } from '../errors.js';
+import { createProxies } from './app-proxies.js';
+import { withHostPort } from './connection-urls.js';
+import { startEmbeddedProxy } from './fault-proxy.js';
+import { createSchema, keyPrefixFor, schemaFor } from './namespace.js';
+import { OwnedProcesses } from './owned-processes.js';
+import { ensurePostgresOsUser } from './postgres-os-user.js';
+import { locatePostgresBinaries, PostgresServer } from './postgres-server.js';
+import { reapDeadStacks } from './reaper.js';
+import { locateRedisServer, RedisServer } from './redis-server.js';
+import type { LocalOptions } from './resolve-options.js';
+import { createRunDir } from './run-dir.js';
+import type { Stack } from './stack.js';
+import { onTerminationSignals } from './termination-signals.js';
+
+/**
+ * The throw-away stack: reap what killed runs left, then Redis, PostgreSQL and the fault proxy
+ * started in parallel in os.tmpdir()/cachelab-<runId>, then the app's proxies and the schema.
+ * Anything that fails on the way tears down what was started (also with keep).
+ */
+export async function startLocalStack(o: LocalOptions): Promise<Stack> {
+  const startedAt = Date.now();
+  await reapDeadStacks(o.log);
+  // Fail on a missing binary before creating anything, the postgres OS user included.
+  const [redisBinary, pgBinaries] = await Promise.all([locateRedisServer(), locatePostgresBinaries()]);
+  const osUser = await ensurePostgresOsUser(o.log);
+  const dir = await createRunDir(o.runId);
+  const processes = new OwnedProcesses(dir, {
+    ownerPid: process.pid,
+    pids: [],
+    keep: o.keep,
+    startedAt: new Date(startedAt).toISOString(),
+  });
+  let tearingDown: Promise<void> | undefined;
+  const teardown = (): Promise<void> =>
+    (tearingDown ??= (async () => {
+      await processes.stopAll();
+      await rm(dir, { recursive: true, force: true });
+    })());
+  let up: Stack | undefined;
+  const uninstall = onTerminationSignals({
+    // Until the stack is up there is nothing worth keeping; after that, stop() honours keep.
+    graceful: () => (up === undefined ? teardown() : up.stop()),
+    force: () => {
+      if (up === undefined || !o.keep) processes.forceKillAll();
+    },
+    forceOnExit: !o.keep,
+    log: o.log,
+  });
+
+  try {
+    await processes.save();
+    o.log(`starting Redis (AOF: ${o.redisPersistence}), PostgreSQL and the fault proxy in ${dir}`);
+    const [redis, postgres, proxyUrl] = await allSettledOrThrow([
+      RedisServer.start({ binary: redisBinary, dir, persistence: o.redisPersistence, processes }),
+      PostgresServer.start({ binaries: pgBinaries, dir, osUser, processes }),
+      startEmbeddedProxy({ dir, processes, exitWithUs: !o.keep }),
+    ] as const);
+    const [proxies] = await Promise.all([
+      createProxies(proxyUrl, { redis: `127.0.0.1:${redis.port}`, postgres: `127.0.0.1:${postgres.port}` }, 'cachelab'),
+      createSchema(postgres.url, schemaFor(o.runId)).catch((err: unknown) => {
+        throw environmentError(`cannot create schema ${schemaFor(o.runId)} in the local PostgreSQL`, `see ${dir}/postgres.log`, err);
+      }),
+    ]);
+    o.log(`stack up in ${Date.now() - startedAt} ms: Redis :${redis.port}, PostgreSQL :${postgres.port}, proxy ${proxyUrl}`);
+
+    let stopping: Promise<void> | undefined;
+    const stack: Stack = (up = {
+      mode: 'local',
+      runId: o.runId,
+      keyPrefix: keyPrefixFor(o.runId),
+      schema: schemaFor(o.runId),
+      redisUrl: redis.url,
+      databaseUrl: postgres.url,
+      toxiproxyUrl: proxyUrl,
+      proxies,
+      appRedisUrl: withHostPort(redis.url, proxies.redis.host, proxies.redis.port),
+      appDatabaseUrl: withHostPort(postgres.url, proxies.postgres.host, proxies.postgres.port),
+      redisPersistence: o.redisPersistence,
+      canKillRedis: true,
+      killRedis: () => redis.kill(),
+      startRedis: () => redis.restart(),
+      describe: () => [
+        `Redis        redis-cli -p ${redis.port}   (the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
+        `PostgreSQL   psql '${postgres.url}'   (schema ${stack.schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
+        `Fault proxy  ${proxyUrl}   (curl ${proxyUrl}/proxies)`,
+        `Files        ${dir}   (redis.log, postgres.log, proxy.log)`,
+        ...(o.keep
+          ? [`To remove    kill ${processes.children.map((child) => child.pid).join(' ')}; then rm -rf ${dir}`]
+          : []),
+      ],
+      stop: () =>
+        (stopping ??= (async () => {
+          const stopStartedAt = Date.now();
+          if (o.keep) {
+            await processes.keep();
+            o.log(`keeping the stack in ${dir}`);
+          } else {
+            await teardown();
+            o.log(`stack stopped in ${Date.now() - stopStartedAt} ms`);
+          }
+          uninstall();
+        })()),
+    });
+    return stack;
+  } catch (err) {
+    await teardown();
+    uninstall();
+    throw err;
+  }
+}
+
+/**
+ * Like Promise.all, but waits for every promise to settle before throwing the first failure, so
+ * nothing is still starting while we tear down.
+ */
+async function allSettledOrThrow<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

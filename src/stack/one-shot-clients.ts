@@ -1,0 +1,43 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+/**
+ * Short-lived, fail-fast connections for the stack's own work (readiness probes, namespaces,
+ * doctor), never for the lab's data path. Fail-fast means: no ioredis offline queue or
+ * reconnects, so a dead server is an error within `timeoutMs`, not a stall.
+ */
+export async function withRedis<T>(url: string, fn: (redis: Redis) => Promise<T>, timeoutMs = 2000): Promise<T> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  // Failures reach us through connect() and the commands; without a listener ioredis prints them.
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return await fn(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Same for PostgreSQL: one client, connect and query timeouts of `timeoutMs`, always ended. */
+export async function withPostgres<T>(url: string, fn: (client: pg.Client) => Promise<T>, timeoutMs = 3000): Promise<T> {
+  const client = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
+  // A server going away emits 'error' on an idle client; unheard, it would crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

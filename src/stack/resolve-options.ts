@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { usageError } from '../errors.js';
+import type { RedisPersistence, StackOptions } from './stack.js';
+
+export const REDIS_PERSISTENCE_VALUES: readonly RedisPersistence[] = ['none', 'always', 'everysec', 'no'];
+
+interface Common {
+  runId: string;
+  keep: boolean;
+  log: (line: string) => void;
+}
+
+export interface LocalOptions extends Common {
+  mode: 'local';
+  redisPersistence: RedisPersistence;
+}
+
+export interface ExternalOptions extends Common {
+  mode: 'external';
+  redisUrl: string;
+  databaseUrl: string;
+  /** undefined: start the embedded proxy. */
+  toxiproxyUrl: string | undefined;
+  redisKillCommand: string | undefined;
+  redisStartCommand: string | undefined;
+  /** Asked for, but an external server's persistence is its own: only reported. */
+  requestedPersistence: RedisPersistence | undefined;
+}
+
+export type ResolvedStackOptions = LocalOptions | ExternalOptions;
+
+const RUN_ID = /^[a-z0-9][a-z0-9_]{0,39}$/;
+
+/**
+ * Options plus environment -> what to start. Pure (env is a parameter) so it is unit-tested.
+ * Flags win over env; env URLs are ignored when --stack local is explicit, flag URLs are a
+ * usage error then.
+ */
+export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv): ResolvedStackOptions {
+  const runId = opts.runId ?? randomBytes(4).toString('hex');
+  if (!RUN_ID.test(runId)) {
+    throw usageError(
+      `bad run id "${runId}"`,
+      'use 1 to 40 lower-case letters, digits and _, starting with a letter or digit (it names a PostgreSQL schema and a Redis key prefix)',
+    );
+  }
+  const persistence = opts.redisPersistence;
+  if (persistence !== undefined && !REDIS_PERSISTENCE_VALUES.includes(persistence)) {
+    throw usageError(`bad Redis persistence "${String(persistence)}"`, `use one of ${REDIS_PERSISTENCE_VALUES.join(', ')}`);
+  }
+  const common: Common = { runId, keep: opts.keep ?? false, log: opts.log ?? (() => undefined) };
+
+  const fromEnv = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  const urls = {
+    redis: checkedUrl('--redis-url', opts.redisUrl ?? fromEnv('REDIS_URL'), ['redis:', 'rediss:']),
+    database: checkedUrl('--database-url', opts.databaseUrl ?? fromEnv('DATABASE_URL'), ['postgres:', 'postgresql:']),
+    toxiproxy: checkedUrl('--toxiproxy-url', opts.toxiproxyUrl ?? fromEnv('TOXIPROXY_URL'), ['http:', 'https:']),
+  };
+  const mode = opts.mode ?? (Object.values(urls).some((url) => url !== undefined) ? 'external' : 'local');
+
+  if (mode === 'local') {
+    const flags = [
+      opts.redisUrl !== undefined && '--redis-url',
+      opts.databaseUrl !== undefined && '--database-url',
+      opts.toxiproxyUrl !== undefined && '--toxiproxy-url',
+      opts.redisKillCommand !== undefined && '--redis-kill-command',
+      opts.redisStartCommand !== undefined && '--redis-start-command',
+    ].filter((flag): flag is string => flag !== false);
+    if (flags.length > 0) {
+      throw usageError(`${flags.join(', ')} cannot be used with --stack local`, 'drop them, or use --stack external');
+    }
+    return { ...common, mode, redisPersistence: persistence ?? 'none' };
+  }
+
+  if (urls.redis === undefined || urls.database === undefined) {
+    const missing = [
+      urls.redis === undefined ? '--redis-url (or REDIS_URL)' : '',
+      urls.database === undefined ? '--database-url (or DATABASE_URL)' : '',
+    ];
+    throw usageError(
+      `the external stack needs ${missing.filter(Boolean).join(' and ')}`,
+      'give both URLs (and optionally --toxiproxy-url), or use --stack local to start a throw-away stack',
+    );
+  }
+  return {
+    ...common,
+    mode,
+    redisUrl: urls.redis,
+    databaseUrl: urls.database,
+    toxiproxyUrl: urls.toxiproxy,
+    redisKillCommand: opts.redisKillCommand,
+    redisStartCommand: opts.redisStartCommand,
+    requestedPersistence: persistence,
+  };
+}
+
+function checkedUrl(flag: string, value: string | undefined, protocols: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw usageError(`${flag}: "${value}" is not a URL`, `e.g. ${example(protocols)}`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw usageError(`${flag}: "${value}" should start with ${protocols.map((p) => p + '//').join(' or ')}`, `e.g. ${example(protocols)}`);
+  }
+  return value;
+}
+
+function example(protocols: string[]): string {
+  if (protocols.includes('redis:')) return 'redis://127.0.0.1:6379';
+  if (protocols.includes('postgres:')) return 'postgres://user:password@127.0.0.1:5432/db';
+  return 'http://127.0.0.1:8474';
+}
