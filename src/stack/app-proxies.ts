@@ -1,7 +1,7 @@
 import { environmentError } from '../errors.js';
 import { listenPort } from './connection-urls.js';
 import type { ProxyEndpoint } from './stack.js';
-import { ToxiproxyApi, type ToxiproxyProxy } from './toxiproxy-api.js';
+import { ToxiproxyApi, type ToxiproxyProxy } from '../drivers/toxiproxy-api.js';
 
 /** The two proxies the app talks through. */
 export interface AppProxies {

@@ -12,7 +12,7 @@ import { createRunDir } from './run-dir.js';
 import { checkPostgres, checkRedis, checkToxiproxy, redisPersistenceOf } from './service-checks.js';
 import type { Stack } from './stack.js';
 import { onTerminationSignals } from './termination-signals.js';
-import { ToxiproxyApi } from './toxiproxy-api.js';
+import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
 import { waitUntil } from './wait-until.js';
 
 /** ms a restarted external Redis gets to answer PING (a container start included). */

@@ -1,4 +1,6 @@
-import { withPostgres, withRedis } from './one-shot-clients.js';
+import { withPostgres } from '../drivers/one-shot-clients.js';
+import { createRedisDriver, defaultRedisSettings } from '../drivers/redis.js';
+import { must } from '../drivers/result.js';
 
 /**
  * A run's namespace on shared servers: Redis keys under `cachelab:<runId>:` and the PostgreSQL
@@ -27,19 +29,10 @@ export async function dropSchema(databaseUrl: string, schema: string): Promise<v
 
 /** Deletes every key starting with `prefix`, found by SCAN (never KEYS, never FLUSH*). Returns the count. */
 export async function deleteKeysWithPrefix(redisUrl: string, prefix: string): Promise<number> {
-  const pattern = prefix.replace(/[*?[\]\\]/g, '\\$&') + '*';
-  return withRedis(
-    redisUrl,
-    async (redis) => {
-      let deleted = 0;
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) deleted += await redis.del(...keys);
-      } while (cursor !== '0');
-      return deleted;
-    },
-    10_000,
-  );
+  const redis = createRedisDriver(redisUrl, prefix, { ...defaultRedisSettings, commandTimeoutMs: 10_000 });
+  try {
+    return must(await redis.clear(), `delete Redis keys under ${prefix}`);
+  } finally {
+    await redis.close();
+  }
 }

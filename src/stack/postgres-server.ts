@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import { environmentError } from '../errors.js';
 import { freePort, isAddressInUse, PORT_ATTEMPTS } from './free-port.js';
 import { ManagedChild } from './managed-child.js';
-import { withPostgres } from './one-shot-clients.js';
+import { withPostgres } from '../drivers/one-shot-clients.js';
 import type { OwnedProcesses } from './owned-processes.js';
 import { firstUntraversableParent, type OsUser } from './postgres-os-user.js';
 import { waitUntil } from './wait-until.js';

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { environmentError } from '../errors.js';
 import { freePort, isAddressInUse, PORT_ATTEMPTS } from './free-port.js';
 import { ManagedChild } from './managed-child.js';
-import { withRedis } from './one-shot-clients.js';
+import { withRedis } from '../drivers/one-shot-clients.js';
 import type { OwnedProcesses } from './owned-processes.js';
 import type { RedisPersistence } from './stack.js';
 import { waitUntil } from './wait-until.js';

@@ -1,8 +1,8 @@
 import { environmentError } from '../errors.js';
 import { redactPassword } from './connection-urls.js';
-import { withPostgres, withRedis } from './one-shot-clients.js';
+import { withPostgres, withRedis } from '../drivers/one-shot-clients.js';
 import type { RedisPersistence } from './stack.js';
-import { ToxiproxyApi } from './toxiproxy-api.js';
+import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
 
 /*
  * Reachability of external services, shared by the external stack (fail before creating
