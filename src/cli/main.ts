@@ -5,7 +5,9 @@
  * Exit codes: 0 every result matched its expectation; 1 at least one did not; 2 bad usage;
  * 3 the environment is not usable; 70 an internal error (a bug in cachelab).
  */
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { Command, CommanderError, Option } from 'commander';
 import { doctor } from '../commands/doctor.js';
@@ -16,6 +18,7 @@ import { renderDoctor } from '../report/doctor.js';
 import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
+import { packageRoot } from '../stack/entry-points.js';
 import { parseDriverSettings, parseSeed, parseStackMode } from './options.js';
 import { createProgress } from './progress.js';
 
@@ -93,9 +96,15 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
   }
 }
 
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 function program(setExit: (code: number) => void): Command {
   const cli = new Command('cachelab')
     .description('failure-injection lab for cache/database consistency')
+    .version(packageVersion())
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(text) });
