@@ -15,12 +15,12 @@ import { entryPoint } from '../stack/entry-points.js';
 
 const REDIS = { host: '127.0.0.1', port: 6379 };
 const KEY = `cachelab:bench:proxy:${process.pid}`;
-const ROUNDS = 12;
+const ROUNDS = 30;
 /** sequential GETs per latency block */
-const SEQUENTIAL = 1000;
+const SEQUENTIAL = 500;
 const IN_FLIGHT = 100;
 /** ms per throughput block */
-const THROUGHPUT_MS = 500;
+const THROUGHPUT_MS = 250;
 const TARGET_ADDED_P50_US = 60;
 const TARGET_RATIO = 0.9;
 
@@ -103,6 +103,9 @@ function percentile(values: number[], p: number): number {
 
 const median = (values: number[]): number => percentile(values, 0.5);
 
+/** The middle half of the per-round values: how much one round's figure can be trusted. */
+const quartiles = (values: number[]): [number, number] => [percentile(values, 0.25), percentile(values, 0.75)];
+
 /**
  * Prints the table and the targets. Figures against direct are medians over rounds of the
  * difference (or ratio) within each round, so drift between rounds on a busy machine cancels out.
@@ -121,6 +124,7 @@ function report(paths: Path[]): void {
     addedP99: perRound(path, (own, base) => percentile(own.samples, 0.99) - percentile(base.samples, 0.99)),
     opsPerSec: median(path.blocks.map((b) => b.opsPerSec)),
     ratio: perRound(path, (own, base) => own.opsPerSec / base.opsPerSec),
+    ratioIqr: quartiles(path.blocks.map((block, round) => block.opsPerSec / direct.blocks[round]!.opsPerSec)),
   }));
   const pad = (s: string, n: number): string => s.padStart(n);
   const lines = [
@@ -133,11 +137,12 @@ function report(paths: Path[]): void {
     lines.push(
       `${s.label.padEnd(32)}${pad(s.p50.toFixed(0), 8)}${pad(s.p99.toFixed(0), 8)}` +
         `${pad(vsDirect(s.addedP50.toFixed(0)), 9)}${pad(vsDirect(s.addedP99.toFixed(0)), 9)}` +
-        `${pad(s.opsPerSec.toFixed(0), 12)}${pad(vsDirect(s.ratio.toFixed(2) + 'x'), 8)}`,
+        `${pad(s.opsPerSec.toFixed(0), 12)}${pad(vsDirect(s.ratio.toFixed(2) + 'x'), 8)}` +
+        `${pad(vsDirect(`${s.ratioIqr[0].toFixed(2)}-${s.ratioIqr[1].toFixed(2)}`), 14)}`,
     );
   }
-  const proxy = stats[2]!;
-  const latency0 = stats[3]!;
+  const proxy = stats[3]!;
+  const latency0 = stats[4]!;
   const checks: [string, boolean, string][] = [
     [`proxy, no toxics: added p50 <= ${TARGET_ADDED_P50_US} µs`, proxy.addedP50 <= TARGET_ADDED_P50_US, `${proxy.addedP50.toFixed(0)} µs`],
     [`proxy, no toxics: throughput >= ${TARGET_RATIO.toFixed(2)}x direct`, proxy.ratio >= TARGET_RATIO, `${proxy.ratio.toFixed(2)}x`],
@@ -171,6 +176,8 @@ async function main(): Promise<number> {
   const paths: Path[] = [];
   for (const [label, port] of [
     ['direct', REDIS.port],
+    // Direct again on its own connection: its ratio to direct is the noise floor of this run.
+    ['direct again (noise floor)', REDIS.port],
     ['bare node pipe (reference)', Number(pipeEvent.port)],
     ['cachelab proxy, no toxics', portOf(plain.listen)],
     ['cachelab proxy, latency 0 ms', portOf(latency0.listen)],
@@ -178,7 +185,11 @@ async function main(): Promise<number> {
     paths.push({ label, client: await redisClient(port), blocks: [] });
   }
   await paths[0]!.client.set(KEY, 'v'.repeat(100));
-  for (const path of paths) await sequential(path.client, 300); // warm-up
+  // Warm-up: JIT and socket buffers of every path, at both concurrencies.
+  for (const path of paths) {
+    await sequential(path.client, 300);
+    await throughput(path.client);
+  }
 
   for (let round = 0; round < ROUNDS; round++) {
     // Rotate the order each round so no path always runs first after a pause.
