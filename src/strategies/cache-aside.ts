@@ -1,4 +1,4 @@
-import { broke, ttlOrNone, type OpContext, type OpResult, type StrategyDefinition, type StrategyDeps } from './strategy.js';
+import { broke, declined, ttlOrNone, type OpContext, type OpResult, type StrategyDefinition, type StrategyDeps } from './strategy.js';
 
 /**
  * Cache-aside read: cache first; on a miss read the database and fill the cache. If the cache
@@ -18,6 +18,23 @@ export async function cacheAsideRead(deps: StrategyDeps, key: string, op: OpCont
   await op.point('after-fill-read');
   if (cached.outcome === 'ok') await deps.cache.set(key, row.value, ttlOrNone(deps.cacheTtlMs));
   return { outcome: 'ok', value: Number(row.value) };
+}
+
+/**
+ * The seeds' authorization: read the balance through the cache and check it covers `amount`.
+ * Answers the balance it authorized against, or the op's answer when it cannot go on.
+ */
+export async function authorizeFromCache(
+  deps: StrategyDeps,
+  key: string,
+  amount: number,
+  op: OpContext,
+): Promise<{ balance: number } | OpResult> {
+  const read = await cacheAsideRead(deps, key, op);
+  if (read.outcome !== 'ok') return read;
+  if (typeof read.value !== 'number') return { outcome: 'fail', error: `no such record: ${key}` };
+  if (read.value < amount) return declined(read.value, amount);
+  return { balance: read.value };
 }
 
 export const cacheAside: StrategyDefinition = {

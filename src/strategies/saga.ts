@@ -1,6 +1,6 @@
 import { ok } from '../drivers/result.js';
-import { cacheAsideRead } from './cache-aside.js';
-import { broke, declined, type StrategyDefinition } from './strategy.js';
+import { authorizeFromCache, cacheAsideRead } from './cache-aside.js';
+import { broke, type StrategyDefinition } from './strategy.js';
 
 /**
  * Saga with compensation (seed pattern 2). Authorize from the cached balance; step 1 debits the
@@ -18,9 +18,8 @@ export const saga: StrategyDefinition = {
     read: (key, op) => cacheAsideRead(deps, key, op),
 
     async debit(key, amount, op) {
-      const read = await cacheAsideRead(deps, key, op);
-      if (read.outcome !== 'ok' || typeof read.value !== 'number') return read;
-      if (read.value < amount) return declined(read.value, amount);
+      const auth = await authorizeFromCache(deps, key, amount, op);
+      if ('outcome' in auth) return auth;
 
       const step1 = await deps.db.transaction(async (tx) => {
         const rows = await tx.query<{ value: string }>(

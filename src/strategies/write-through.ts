@@ -1,5 +1,5 @@
-import { cacheAsideRead } from './cache-aside.js';
-import { broke, declined, type StrategyDefinition } from './strategy.js';
+import { authorizeFromCache, cacheAsideRead } from './cache-aside.js';
+import { broke, type StrategyDefinition } from './strategy.js';
 
 /**
  * Write-through as the seed application wrote it: read the balance through the cache, authorize
@@ -16,10 +16,9 @@ export const writeThrough: StrategyDefinition = {
     read: (key, op) => cacheAsideRead(deps, key, op),
 
     async debit(key, amount, op) {
-      const read = await cacheAsideRead(deps, key, op);
-      if (read.outcome !== 'ok' || typeof read.value !== 'number') return read;
-      if (read.value < amount) return declined(read.value, amount);
-      const next = read.value - amount;
+      const auth = await authorizeFromCache(deps, key, amount, op);
+      if ('outcome' in auth) return auth;
+      const next = auth.balance - amount;
 
       const committed = await deps.db.transaction(async (tx) => {
         const update = await tx.query('UPDATE records SET value = $2 WHERE key = $1', [key, next]);
