@@ -51,7 +51,6 @@ export const paymentDoubleSpend: Scenario = {
   ],
   async workload(ctx) {
     await ctx.invoke('alice', 'p1', { kind: 'debit', key: account, amount: 1000 });
-    await ctx.settle();
     await ctx.invoke('alice', 'p2', { kind: 'debit', key: account, amount: 5000 });
     await ctx.invoke('alice', 'r1', { kind: 'read', key: account });
   },

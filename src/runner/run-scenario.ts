@@ -119,7 +119,8 @@ export async function runScenario(
         const answer: AppAnswer = app ? await app.invoke(id, op) : { outcome: 'fail', error: 'no app process' };
         history.complete(record, answer.outcome, answer.value, answer.error);
         faults.completed(id);
-        await faults.undo(id);
+        // A fault scoped to this op is undone now; the next op starts once the links answer again.
+        if (await faults.undo(id)) await settle(app, options.settleTimeoutMs ?? 10_000);
         return answer;
       },
       reached: (opId, point) => {
@@ -268,10 +269,12 @@ class FaultSession {
     }
   }
 
-  async undo(scope: string): Promise<void> {
+  /** Undoes the faults of `scope`, latest first; true if there were any. */
+  async undo(scope: string): Promise<boolean> {
     const actions = this.#undo.get(scope) ?? [];
     this.#undo.delete(scope);
     for (const action of actions.reverse()) await action();
+    return actions.length > 0;
   }
 
   async undoAll(): Promise<void> {
