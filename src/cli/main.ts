@@ -13,7 +13,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { doctor } from '../commands/doctor.js';
 import { listScenarios } from '../commands/list.js';
 import { runCommand } from '../commands/run.js';
-import { LabError } from '../errors.js';
+import { environmentError, LabError } from '../errors.js';
 import { renderDoctor } from '../report/doctor.js';
 import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
@@ -159,12 +159,16 @@ function program(setExit: (code: number) => void): Command {
       }
       // Loaded on demand: the other commands do not need the proxy server in memory.
       const { startProxyServer } = await import('../proxy/server.js');
-      const server = await startProxyServer({
-        host: flags.host,
-        port: Number(flags.port),
-        config: flags.config,
-        seed: flags.seed === undefined ? undefined : parseSeed(flags.seed),
-      });
+      const seed = flags.seed === undefined ? undefined : parseSeed(flags.seed);
+      const server = await startProxyServer({ host: flags.host, port: Number(flags.port), config: flags.config, seed }).catch(
+        (err: unknown) => {
+          throw environmentError(
+            `cannot start the fault proxy on ${flags.host}:${flags.port}: ${err instanceof Error ? err.message : String(err)}`,
+            'pick another --port (0 = any free port), stop what listens there, or fix the --config file',
+            err,
+          );
+        },
+      );
       process.stderr.write(`cachelab proxy: Toxiproxy API on ${server.url} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => void server.close().then(resolve);
