@@ -136,6 +136,7 @@ export async function runScenario(
       },
       startRedis: async () => {
         await stack.startRedis();
+        faults.redisDown = false;
         timeline.push({ at: history.now(), event: 'redis-server started again' });
       },
       settle: () => settle(app, options.settleTimeoutMs ?? 10_000),
