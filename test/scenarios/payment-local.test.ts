@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -24,11 +24,16 @@ async function processesMentioning(needle: string): Promise<number[]> {
 
 describe('payment-double-spend on the local stack, through the CLI', () => {
   it('shows money spent twice under write-through and none under the remedies, and leaves nothing behind', async () => {
-    const run = await execa('node', [cli, 'run', 'payment-double-spend', '--json'], { env, reject: false });
+    const junit = join(tmpdir(), `payment-junit-${process.pid}.xml`);
+    const run = await execa('node', [cli, 'run', 'payment-double-spend', '--json', '--junit', junit], { env, reject: false });
     expect(run.exitCode, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as RunReport;
     expect(report.stack.mode).toBe('local');
     expectPaymentFigures(report);
+    const xml = await readFile(junit, 'utf8');
+    await rm(junit);
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
+    expect(xml).not.toContain('<failure');
 
     const dir = join(tmpdir(), `cachelab-${report.runId}`);
     expect(existsSync(dir)).toBe(false);
