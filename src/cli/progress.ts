@@ -24,14 +24,20 @@ export function createProgress(opts: { verbose: boolean; quiet: boolean; stream?
       done: () => undefined,
     };
   }
+  // The status line always ends in a newline, redrawn in place (cursor up one line), so output
+  // cut short by a signal still ends on a line of its own. Each finished step stays on screen.
   let current = '';
   let frame = 0;
+  let drawn = false;
   const draw = (): void => {
-    out.write(`\r\x1b[2K${frames[frame++ % frames.length]} ${current}`);
+    out.write(`${drawn ? '\x1b[1A\r\x1b[2K' : ''}${frames[frame++ % frames.length]} ${current}\n`);
+    drawn = true;
   };
   let timer: NodeJS.Timeout | undefined;
   return {
     step: (line) => {
+      if (drawn) out.write(`\x1b[1A\r\x1b[2K  ${current}\n`);
+      drawn = false;
       current = line;
       timer ??= setInterval(draw, 80).unref();
       draw();
@@ -40,7 +46,8 @@ export function createProgress(opts: { verbose: boolean; quiet: boolean; stream?
     done: () => {
       if (timer) clearInterval(timer);
       timer = undefined;
-      if (current) out.write('\r\x1b[2K');
+      if (drawn) out.write(`\x1b[1A\r\x1b[2K  ${current}\n`);
+      drawn = false;
     },
   };
 }
