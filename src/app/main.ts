@@ -8,7 +8,7 @@ import { createRedisDriver } from '../drivers/redis.js';
 import { strategies } from '../strategies/index.js';
 import type { OpResult } from '../strategies/strategy.js';
 import { FaultPoints } from './fault-points.js';
-import type { AppConfig, AppMessage, LabMessage } from './protocol.js';
+import type { AppConfig, AppMessage, FaultPoint, LabMessage } from './protocol.js';
 import type { ClientOp } from '../runner/history.js';
 
 const send = (message: AppMessage): void => {
@@ -28,7 +28,7 @@ const points = new FaultPoints((hitId, point, opId) => send({ type: 'hit', hitId
 const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs });
 
 async function serve(id: string, op: ClientOp): Promise<OpResult> {
-  const ctx = { id, point: (name: Parameters<FaultPoints['reach']>[0]) => points.reach(name, id) };
+  const ctx = { id, point: (name: FaultPoint) => points.reach(name, id) };
   const unsupported = (): OpResult => ({ outcome: 'fail', error: `${definition?.name} does not implement ${op.kind}` });
   try {
     switch (op.kind) {

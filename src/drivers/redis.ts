@@ -113,9 +113,9 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
     del: (...keys) => call(() => client.del(...keys)),
     atomically: (commands) =>
       call(async () => {
-        const replies = await client.multi(commands.map(([cmd, key, ...args]) => [cmd, key, ...args])).exec();
-        const error = replies?.find(([err]) => err)?.[0];
+        const replies = await client.multi(commands).exec();
         if (replies === null) throw new Error('MULTI aborted');
+        const error = replies.find(([err]) => err)?.[0];
         if (error) throw error;
       }),
     entry: (key) =>

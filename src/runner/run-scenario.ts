@@ -8,25 +8,25 @@ import { strategies } from '../strategies/index.js';
 import { AppProcess, type AppAnswer, type Hit } from './app-process.js';
 import { History } from './history.js';
 import type { StrategyResult, TimelineEntry } from './result.js';
-import { describeFault, type Fault, type Link, type Scenario, type WorkloadContext } from './scenario.js';
+import type { Stack } from '../stack/stack.js';
+import { describeFault, type Fault, type Scenario, type WorkloadContext } from './scenario.js';
 import { LabStores } from './stores.js';
 
-/** What the runner needs of a stack (src/stack provides it, local or external). */
-export interface RunStack {
-  keyPrefix: string;
-  schema: string;
-  /** Direct, for the lab's setup and snapshots. */
-  redisUrl: string;
-  databaseUrl: string;
-  toxiproxyUrl: string;
-  /** Through the fault proxy, for the app. */
-  appRedisUrl: string;
-  appDatabaseUrl: string;
-  proxies: Record<Link, { name: string }>;
-  canKillRedis: boolean;
-  killRedis(): Promise<void>;
-  startRedis(): Promise<void>;
-}
+/** What the runner needs of a stack (local or external; src/stack provides it). */
+export type RunStack = Pick<
+  Stack,
+  | 'keyPrefix'
+  | 'schema'
+  | 'redisUrl'
+  | 'databaseUrl'
+  | 'toxiproxyUrl'
+  | 'appRedisUrl'
+  | 'appDatabaseUrl'
+  | 'proxies'
+  | 'canKillRedis'
+  | 'killRedis'
+  | 'startRedis'
+>;
 
 export interface RunOptions {
   redis: RedisSettings;
