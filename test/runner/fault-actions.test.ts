@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bankChecker } from '../../src/checkers/bank.js';
 import { stalenessChecker } from '../../src/checkers/staleness.js';
 import { defaultPgSettings } from '../../src/drivers/postgres.js';
@@ -9,8 +9,8 @@ import { startStack, type Stack } from '../../src/stack/stack.js';
 
 // The fault machinery every later scenario needs (holding one op until another passes a point,
 // killing and restarting the app) on this machine's Redis and PostgreSQL behind the embedded proxy.
-const redisUrl = process.env.CACHELAB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const databaseUrl = process.env.CACHELAB_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const redisUrl = inject('redisUrl');
+const databaseUrl = inject('databaseUrl');
 const options = { redis: defaultRedisSettings, pg: defaultPgSettings, log: () => undefined };
 
 const base = {

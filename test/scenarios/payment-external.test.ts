@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCommand } from '../../src/commands/run.js';
 import { defaultPgSettings } from '../../src/drivers/postgres.js';
 import { defaultRedisSettings } from '../../src/drivers/redis.js';
 import { expectPaymentFigures } from './payment-expectations.js';
 
 // This machine's own servers stand in for a user's existing Redis and PostgreSQL.
-const redisUrl = process.env.CACHELAB_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const databaseUrl = process.env.CACHELAB_TEST_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+const redisUrl = inject('redisUrl');
+const databaseUrl = inject('databaseUrl');
 
 describe('payment-double-spend on the external stack (existing Redis and PostgreSQL, embedded proxy)', () => {
   const tag = randomBytes(4).toString('hex');

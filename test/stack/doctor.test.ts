@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { doctor } from '../../src/commands/doctor.js';
 import { freeTcpPort } from './helpers.js';
 
@@ -24,8 +24,8 @@ describe('doctor', () => {
   it('checks given URLs and says how to fix the ones that do not answer', async () => {
     const deadUrl = `http://127.0.0.1:${await freeTcpPort()}`; // nothing listens there
     const { checks } = await doctor({
-      redisUrl: 'redis://127.0.0.1:6379',
-      databaseUrl: 'postgres://root@127.0.0.1:5432/test',
+      redisUrl: inject('redisUrl'),
+      databaseUrl: inject('databaseUrl'),
       toxiproxyUrl: deadUrl,
     });
     const byName = Object.fromEntries(checks.map((check) => [check.name, check]));
@@ -33,7 +33,7 @@ describe('doctor', () => {
     expect(byName['Redis PING']?.ok).toBe(true);
     expect(byName['Redis PING']?.detail).toMatch(/^PONG, Redis \d/);
     expect(byName['PostgreSQL SELECT 1']?.ok).toBe(true);
-    expect(byName['PostgreSQL SELECT 1']?.detail).toContain('PostgreSQL 15');
+    expect(byName['PostgreSQL SELECT 1']?.detail).toMatch(/PostgreSQL \d+/);
     const toxiproxy = byName['Toxiproxy GET /version'];
     expect(toxiproxy?.ok).toBe(false);
     expect(toxiproxy?.detail).toContain(`Toxiproxy at ${deadUrl} is not reachable`);

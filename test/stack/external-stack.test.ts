@@ -6,14 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { entryPoint } from '../../src/stack/entry-points.js';
 import { startStack, type Stack } from '../../src/stack/stack.js';
 import { freeTcpPort, labErrorOf, pidsStillAlive, redisGet, redisGetSet, sql } from './helpers.js';
 
-// This machine's own servers: we may only touch our namespace on them.
-const REDIS_URL = 'redis://127.0.0.1:6379';
-const DATABASE_URL = 'postgres://root@127.0.0.1:5432/test';
+// The suite's servers stand in for the user's own: we may only touch our namespace on them.
+const REDIS_URL = inject('redisUrl');
+const DATABASE_URL = inject('databaseUrl');
+const hostPortOf = (url: string): string => new URL(url).host;
 
 const sentinelKey = `cachelab-sentinel:${randomBytes(4).toString('hex')}`;
 const sentinelTable = `cachelab_sentinel_${randomBytes(4).toString('hex')}`;
@@ -81,7 +82,9 @@ describe('external stack on running Redis and PostgreSQL', () => {
     expect(stack.mode).toBe('external');
     expect(stack.redisUrl).toBe(REDIS_URL);
     expect(stack.proxies.redis.name).toBe('cachelab_redis');
-    expect(stack.appDatabaseUrl).toBe(`postgres://root@127.0.0.1:${stack.proxies.postgres.port}/test`);
+    const appDatabaseUrl = new URL(DATABASE_URL);
+    appDatabaseUrl.port = String(stack.proxies.postgres.port);
+    expect(stack.appDatabaseUrl).toBe(appDatabaseUrl.toString());
     expect(['none', 'always', 'everysec', 'no']).toContain(stack.redisPersistence);
     expect(stack.canKillRedis).toBe(false);
     await expect(stack.killRedis()).rejects.toMatchObject({ code: 'usage' });
@@ -136,8 +139,8 @@ describe('external stack on running Redis and PostgreSQL', () => {
 
     it('uses pre-populated cachelab_redis / cachelab_postgres as they are and leaves them', async () => {
       for (const [name, upstream] of [
-        ['cachelab_redis', '127.0.0.1:6379'],
-        ['cachelab_postgres', '127.0.0.1:5432'],
+        ['cachelab_redis', hostPortOf(REDIS_URL)],
+        ['cachelab_postgres', hostPortOf(DATABASE_URL)],
       ]) {
         const response = await fetch(`${toxiproxyUrl}/proxies`, {
           method: 'POST',
