@@ -1,4 +1,4 @@
-import type { FaultPoint } from './protocol.js';
+import type { FaultPoint } from '../strategies/fault-points.js';
 
 /**
  * The app side of fault points. An unarmed point costs one Map lookup and resolves at once; an

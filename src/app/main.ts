@@ -8,8 +8,9 @@ import { createRedisDriver } from '../drivers/redis.js';
 import { strategies } from '../strategies/index.js';
 import type { OpResult } from '../strategies/strategy.js';
 import { FaultPoints } from './fault-points.js';
-import type { AppConfig, AppMessage, FaultPoint, LabMessage } from './protocol.js';
-import type { ClientOp } from '../runner/history.js';
+import type { AppConfig, AppMessage, LabMessage } from './protocol.js';
+import type { FaultPoint } from '../strategies/fault-points.js';
+import type { ClientOp } from '../history/history.js';
 
 const send = (message: AppMessage): void => {
   process.send?.(message);
@@ -27,7 +28,7 @@ const db = createDbDriver(config.databaseUrl, config.schema, config.pg);
 const points = new FaultPoints((hitId, point, opId) => send({ type: 'hit', hitId, point, opId }));
 const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs });
 
-async function serve(id: string, op: ClientOp): Promise<OpResult> {
+async function serve(id: string, op: ClientOp): Promise<OpResult & { strategyThrew?: boolean }> {
   const ctx = { id, point: (name: FaultPoint) => points.reach(name, id) };
   const unsupported = (): OpResult => ({ outcome: 'fail', error: `${definition?.name} does not implement ${op.kind}` });
   try {
@@ -43,7 +44,7 @@ async function serve(id: string, op: ClientOp): Promise<OpResult> {
     }
   } catch (err) {
     // A bug in a strategy: the op may have done anything before it threw.
-    return { outcome: 'unknown', error: `app error: ${err instanceof Error ? err.stack : String(err)}` };
+    return { outcome: 'unknown', error: `${definition?.name} threw: ${err instanceof Error ? err.stack : String(err)}`, strategyThrew: true };
   }
 }
 

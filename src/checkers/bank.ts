@@ -1,4 +1,4 @@
-import type { ClientOp, CompletedOp } from '../runner/history.js';
+import type { ClientOp, CompletedOp } from '../history/history.js';
 import type { CheckInput, CheckResult, Checker, LedgerRow } from './checker.js';
 
 type DebitOp = CompletedOp & { op: Extract<ClientOp, { kind: 'debit' }> };

@@ -1,4 +1,4 @@
-import type { CompletedOp } from '../runner/history.js';
+import type { CompletedOp } from '../history/history.js';
 
 export type Verdict = 'consistent' | 'inconsistent' | 'unknown';
 

@@ -1,4 +1,4 @@
-import type { ClientOp, CompletedOp, Outcome } from '../runner/history.js';
+import type { ClientOp, CompletedOp, Outcome } from '../history/history.js';
 import type { CheckInput, CheckResult, Checker } from './checker.js';
 
 type AddOp = CompletedOp & { op: Extract<ClientOp, { kind: 'add' }> };

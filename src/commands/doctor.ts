@@ -9,7 +9,7 @@ import { locatePostgresBinaries } from '../stack/postgres-server.js';
 import { locateRedisServer, redisServerVersion } from '../stack/redis-server.js';
 import { resolveStackOptions } from '../stack/resolve-options.js';
 import { checkPostgres, checkRedis, checkToxiproxy } from '../stack/service-checks.js';
-import type { StackOptions } from '../stack/stack.js';
+import type { StackOptions } from '../stack/contract.js';
 
 export interface DoctorCheck {
   name: string;

@@ -7,7 +7,8 @@ import type { RunReport, StrategyResult } from '../runner/result.js';
 import { runScenario } from '../runner/run-scenario.js';
 import type { Scenario } from '../runner/scenario.js';
 import { redactPassword } from '../stack/connection-urls.js';
-import { startStack, type StackOptions } from '../stack/stack.js';
+import type { StackOptions } from '../stack/contract.js';
+import { startStack } from '../stack/stack.js';
 import { resolveNames } from './resolve.js';
 
 export interface RunCommandOptions {

@@ -1,22 +1,10 @@
-import { Toxiproxy, type ICreateToxicBody } from 'toxiproxy-node-client';
-
-/** A toxic as the Toxiproxy API takes it (see shared toxiproxy-api.md for each type's attributes). */
-export interface ToxicSpec {
-  type: 'latency' | 'bandwidth' | 'slow_close' | 'timeout' | 'reset_peer' | 'slicer' | 'limit_data' | 'noop';
-  /** upstream: bytes from the app to the server (requests); downstream: replies. */
-  stream: 'upstream' | 'downstream';
-  /** Integers; units per toxic (ms for latency/timeout/slow_close/reset_peer, KB/s for bandwidth). */
-  attributes: Record<string, number>;
-  /** 0..1; default 1. */
-  toxicity?: number;
-  /** Default <type>_<stream>. */
-  name?: string;
-}
+import { environmentError } from '../errors.js';
+import { ToxiproxyApi, type ToxicSpec } from './toxiproxy-api.js';
 
 /**
- * The fault injector's edge: the only code that talks to a Toxiproxy API (ours or the real one).
- * Unlike the store drivers it throws: a fault that cannot be injected makes the run unusable,
- * which the runner reports as an environment error.
+ * The fault injector's edge: network faults on the app's proxied links. Unlike the store drivers
+ * it throws: a fault that cannot be injected or undone makes the run unusable, so every failure
+ * is an environment LabError naming the fault proxy and what was being done.
  */
 export interface FaultInjector {
   /** Returns the toxic's name, for removeToxic. */
@@ -29,30 +17,30 @@ export interface FaultInjector {
 }
 
 export function createFaultInjector(url: string): FaultInjector {
-  const api = new Toxiproxy(url);
+  const api = new ToxiproxyApi(url);
+  const attempt = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (err) {
+      throw environmentError(
+        `the fault proxy at ${url} failed to ${what}: ${err instanceof Error ? err.message : String(err)}`,
+        'the fault proxy stopped answering or lost its proxies: run again; with --toxiproxy-url, check that Toxiproxy is up',
+        err,
+      );
+    }
+  };
   return {
-    async addToxic(proxy, toxic) {
-      const name = toxic.name ?? `${toxic.type}_${toxic.stream}`;
-      const body = { ...toxic, name, toxicity: toxic.toxicity ?? 1 } as ICreateToxicBody<unknown>;
-      const created = await (await api.get(proxy)).addToxic(body);
-      return created.name;
-    },
-    async removeToxic(proxy, name) {
-      await (await (await api.get(proxy)).getToxic(name)).remove();
-    },
-    async setEnabled(proxy, enabled) {
-      const p = await api.get(proxy);
-      await p.update({ enabled, listen: p.listen, upstream: p.upstream });
-    },
-    async heal(proxies) {
+    addToxic: (proxy, toxic) => attempt(`add a ${toxic.type} toxic to ${proxy}`, () => api.addToxic(proxy, toxic)),
+    removeToxic: (proxy, name) => attempt(`remove toxic ${name} from ${proxy}`, () => api.removeToxic(proxy, name)),
+    setEnabled: (proxy, enabled) => attempt(`${enabled ? 'enable' : 'disable'} ${proxy}`, () => api.setEnabled(proxy, enabled)),
+    heal: (proxies) =>
       // Not POST /reset: in external mode the Toxiproxy may serve proxies that are not ours.
-      for (const name of proxies) {
-        const res = await fetch(`${url}/proxies/${encodeURIComponent(name)}`);
-        if (!res.ok) throw new Error(`GET /proxies/${name}: HTTP ${res.status}`);
-        const proxy = (await res.json()) as { enabled: boolean; toxics: { name: string }[] };
-        for (const toxic of proxy.toxics) await this.removeToxic(name, toxic.name);
-        if (!proxy.enabled) await this.setEnabled(name, true);
-      }
-    },
+      attempt(`heal ${proxies.join(', ')}`, async () => {
+        for (const name of proxies) {
+          const proxy = await api.proxy(name);
+          for (const toxic of proxy.toxics) await api.removeToxic(name, toxic.name);
+          if (!proxy.enabled) await api.setEnabled(name, true);
+        }
+      }),
   };
 }

@@ -43,9 +43,9 @@ export interface CacheEntry {
  */
 export interface RedisDriver {
   get(key: string): Promise<Result<string | null>>;
-  /** ttlMs undefined: no expiry. */
+  /** ttlMs undefined or 0: no expiry (a strategy's cacheTtlMs of 0 means none). */
   set(key: string, value: string, ttlMs?: number): Promise<Result<void>>;
-  /** Sets only if absent; ok(true) when it was set. */
+  /** Sets only if absent; ok(true) when it was set. ttlMs as for set. */
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<Result<boolean>>;
   /** ok(number of keys removed). */
   del(...keys: string[]): Promise<Result<number>>;
@@ -101,13 +101,11 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
     get: (key) => call(() => client.get(key)),
     set: (key, value, ttlMs) =>
       call(async () => {
-        await (ttlMs === undefined ? client.set(key, value) : client.set(key, value, 'PX', ttlMs));
+        await (expires(ttlMs) ? client.set(key, value, 'PX', ttlMs) : client.set(key, value));
       }),
     setIfAbsent: (key, value, ttlMs) =>
       call(async () => {
-        const reply = await (ttlMs === undefined
-          ? client.set(key, value, 'NX')
-          : client.set(key, value, 'PX', ttlMs, 'NX'));
+        const reply = await (expires(ttlMs) ? client.set(key, value, 'PX', ttlMs, 'NX') : client.set(key, value, 'NX'));
         return reply === 'OK';
       }),
     del: (...keys) => call(() => client.del(...keys)),
@@ -151,6 +149,8 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
     },
   };
 }
+
+const expires = (ttlMs: number | undefined): ttlMs is number => ttlMs !== undefined && ttlMs > 0;
 
 /** SCAN ignores keyPrefix, so the pattern carries it; returned keys have it stripped. */
 async function scanAll(client: Redis, keyPrefix: string): Promise<string[]> {

@@ -1,4 +1,4 @@
-import type { Outcome } from '../runner/history.js';
+import type { Outcome } from '../history/history.js';
 
 /**
  * What every driver call returns instead of throwing. `fail`: it certainly did not take effect

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { ClientOp, CompletedOp, Outcome } from '../runner/history.js';
+import type { ClientOp, CompletedOp, Outcome } from '../history/history.js';
 import { newTable } from './table.js';
 
 /** The recorded history, one row per op; times in ms since the strategy's run started. */

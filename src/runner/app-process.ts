@@ -1,12 +1,15 @@
-import { execaNode, type ResultPromise } from 'execa';
-import type { AppConfig, AppMessage, FaultPoint, LabMessage } from '../app/protocol.js';
+import type { AppConfig, AppMessage, LabMessage } from '../app/protocol.js';
+import type { ClientOp, Outcome } from '../history/history.js';
+import type { FaultPoint } from '../strategies/fault-points.js';
 import { entryPoint } from '../stack/entry-points.js';
-import type { ClientOp, Outcome } from './history.js';
+import { ManagedChild } from '../stack/managed-child.js';
 
 export interface AppAnswer {
   outcome: Outcome;
   value?: number | string | null;
   error?: string;
+  /** The strategy threw instead of answering: a bug in its code, not a fault (outcome unknown). */
+  strategyThrew?: boolean;
 }
 
 export interface Hit {
@@ -17,41 +20,30 @@ export interface Hit {
 /**
  * The lab's handle on one application-server process. Operations are sent over IPC; a fault point
  * the app reaches is handed to `onHit`, and the app goes on when that promise settles. Killing the
- * process answers every operation still in flight with `unknown`.
+ * process answers every operation still in flight with `unknown`. An exit the lab did not ask for
+ * (a crash of the app itself) is kept in `unexpectedExit`.
  */
-const spawnOptions = {
-  ipc: true,
-  serialization: 'json',
-  reject: false,
-  stdin: 'ignore',
-  stdout: 'ignore',
-  stderr: 'pipe',
-  cleanup: true,
-} as const;
-
 export class AppProcess {
-  readonly #child: ResultPromise<typeof spawnOptions & { env: Record<string, string> }>;
+  readonly #child: ManagedChild;
   readonly #pending = new Map<string, (answer: AppAnswer) => void>();
   readonly #health = new Map<number, (h: { redis: boolean; db: boolean }) => void>();
   #nextHealth = 1;
-  #exited = false;
+  #stopping = false;
+  #unexpectedExit: string | undefined;
   readonly exited: Promise<void>;
-  readonly pid: number;
 
-  private constructor(config: AppConfig, onHit: (hit: Hit) => Promise<void>, onLog: (line: string) => void) {
-    this.#child = execaNode(entryPoint('app/main'), [], {
-      ...spawnOptions,
-      env: { CACHELAB_APP_CONFIG: JSON.stringify(config) },
-    });
-    this.pid = this.#child.pid ?? -1;
-    this.#child.stderr.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) onLog(`app: ${line}`);
-    });
-    this.#child.on('message', (raw) => {
+  /** `stderr`: the app's last lines of stderr, kept up to date by whoever reads its output. */
+  private constructor(
+    child: ManagedChild,
+    onHit: (hit: Hit) => Promise<void>,
+    private readonly stderr: string[],
+  ) {
+    this.#child = child;
+    child.onMessage((raw) => {
       const message = raw as AppMessage;
       if (message.type === 'result') {
-        const { id, outcome, value, error } = message;
-        this.#pending.get(id)?.({ outcome, value, error });
+        const { id, outcome, value, error, strategyThrew } = message;
+        this.#pending.get(id)?.({ outcome, value, error, strategyThrew });
         this.#pending.delete(id);
       } else if (message.type === 'hit') {
         void onHit({ point: message.point, opId: message.opId }).finally(() =>
@@ -62,12 +54,17 @@ export class AppProcess {
         this.#health.delete(message.id);
       }
     });
-    this.exited = this.#child.then(() => {
-      this.#exited = true;
+    this.exited = child.exited.then((exit) => {
+      if (!this.#stopping) {
+        const how = exit.signal ?? `exit code ${String(exit.code)}`;
+        this.#unexpectedExit = `the app process (pid ${child.pid}) died unexpectedly (${how})${this.stderr.length > 0 ? `: ${this.stderr.join('\n')}` : ''}`;
+      }
       for (const resolve of this.#pending.values()) {
         resolve({ outcome: 'unknown', error: 'the app process died before answering' });
       }
       this.#pending.clear();
+      for (const resolve of this.#health.values()) resolve({ redis: false, db: false });
+      this.#health.clear();
     });
   }
 
@@ -77,21 +74,43 @@ export class AppProcess {
     onHit: (hit: Hit) => Promise<void>,
     onLog: (line: string) => void = () => undefined,
   ): Promise<AppProcess> {
-    const app = new AppProcess(config, onHit, onLog);
+    const stderr: string[] = [];
+    const child = await ManagedChild.spawn({
+      role: 'app',
+      file: process.execPath,
+      args: [entryPoint('app/main')],
+      cwd: process.cwd(),
+      env: { ...process.env, CACHELAB_APP_CONFIG: JSON.stringify(config) },
+      ipc: true,
+      output: {
+        lines: (line) => {
+          stderr.push(line);
+          if (stderr.length > 20) stderr.shift();
+          onLog(`app: ${line}`);
+        },
+      },
+    });
+    const started = new AppProcess(child, onHit, stderr);
     await new Promise<void>((resolve, reject) => {
-      app.#child.on('message', (m) => {
+      child.onMessage((m) => {
         if ((m as AppMessage).type === 'ready') resolve();
       });
-      void app.exited.then(async () => {
-        const result = await app.#child;
-        reject(new Error(`app process exited before it was ready: ${String(result.stderr).slice(-2000)}`));
-      });
+      void started.exited.then(() => reject(new Error(started.#unexpectedExit ?? 'the app process exited before it was ready')));
     });
-    return app;
+    return started;
+  }
+
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** Why the app died when nobody killed or stopped it; undefined while it runs or after kill/stop. */
+  get unexpectedExit(): string | undefined {
+    return this.#unexpectedExit;
   }
 
   invoke(id: string, op: ClientOp): Promise<AppAnswer> {
-    if (this.#exited) return Promise.resolve({ outcome: 'fail', error: 'the app process is not running' });
+    if (!this.#child.running) return Promise.resolve({ outcome: 'fail', error: 'the app process is not running' });
     return new Promise((resolve) => {
       this.#pending.set(id, resolve);
       this.#send({ type: 'op', id, op });
@@ -104,7 +123,7 @@ export class AppProcess {
 
   /** Asks the app whether its own links (through the proxy) answer. */
   health(): Promise<{ redis: boolean; db: boolean }> {
-    if (this.#exited) return Promise.resolve({ redis: false, db: false });
+    if (!this.#child.running) return Promise.resolve({ redis: false, db: false });
     const id = this.#nextHealth++;
     return new Promise((resolve) => {
       this.#health.set(id, resolve);
@@ -114,21 +133,22 @@ export class AppProcess {
 
   /** SIGKILL: a real crash, memory and queues gone. */
   async kill(): Promise<void> {
-    this.#child.kill('SIGKILL');
+    this.#stopping = true;
+    await this.#child.kill();
     await this.exited;
   }
 
-  /** Graceful stop; SIGKILL after `graceMs`. */
+  /** Graceful stop (the app closes its clients); SIGKILL after `graceMs`. */
   async stop(graceMs = 2000): Promise<void> {
-    if (this.#exited) return;
+    this.#stopping = true;
+    if (!this.#child.running) return;
     this.#send({ type: 'shutdown' });
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => this.#child.signal('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
   }
 
   #send(message: LabMessage): void {
-    if (this.#exited || !this.#child.connected) return;
     this.#child.send(message);
   }
 }

@@ -1,6 +1,6 @@
 import type { CheckResult, Verdict } from '../checkers/checker.js';
 import type { DiffRow } from '../checkers/diff.js';
-import type { CompletedOp } from './history.js';
+import type { CompletedOp } from '../history/history.js';
 
 /** One fault event as the lab injected or removed it. */
 export interface TimelineEntry {

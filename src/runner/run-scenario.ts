@@ -1,15 +1,17 @@
-import type { AppConfig, FaultPoint } from '../app/protocol.js';
+import type { AppConfig } from '../app/protocol.js';
+import type { FaultPoint } from '../strategies/fault-points.js';
 import { runCheckers, worst } from '../checkers/checker.js';
 import { diffStores } from '../checkers/diff.js';
-import { createFaultInjector, type FaultInjector } from '../drivers/fault-injector.js';
+import { createFaultInjector } from '../drivers/fault-injector.js';
 import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
 import { strategies } from '../strategies/index.js';
 import { AppProcess, type AppAnswer, type Hit } from './app-process.js';
-import { History } from './history.js';
+import { History } from '../history/history.js';
 import type { StrategyResult, TimelineEntry } from './result.js';
-import type { Stack } from '../stack/stack.js';
-import { describeFault, type Fault, type Scenario, type WorkloadContext } from './scenario.js';
+import type { Stack } from '../stack/contract.js';
+import { FaultSession } from './fault-session.js';
+import type { Scenario, WorkloadContext } from './scenario.js';
 import { LabStores } from './stores.js';
 
 /** What the runner needs of a stack (local or external; src/stack provides it). */
@@ -191,115 +193,5 @@ async function settle(app: AppProcess | undefined, timeoutMs: number): Promise<v
     const h = await app.health();
     if (h.redis && h.db) return;
     await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/**
- * The faults of one run: injects them, remembers how to undo each network fault, and resolves
- * holds when the op they wait for reaches its point. Every injection lands in the timeline.
- */
-class FaultSession {
-  readonly #undo = new Map<string, (() => Promise<void>)[]>();
-  readonly #reached = new Set<string>();
-  readonly #waiters = new Map<string, (() => void)[]>();
-  redisDown = false;
-
-  constructor(
-    private readonly injector: FaultInjector,
-    private readonly stack: RunStack,
-    private readonly history: History,
-    private readonly timeline: TimelineEntry[],
-  ) {}
-
-  reached(hit: Hit): void {
-    this.#signal(`${hit.opId}@${hit.point}`);
-  }
-
-  completed(opId: string): void {
-    this.#signal(`${opId}@done`);
-  }
-
-  whenReached(opId: string, point: FaultPoint): Promise<void> {
-    return this.#wait(`${opId}@${point}`);
-  }
-
-  hasReached(a: { point: FaultPoint; opId: string }): boolean {
-    return this.#reached.has(`${a.opId}@${a.point}`);
-  }
-
-  /** `scope`: the op id whose completion undoes the fault, or 'heal'. */
-  async inject(fault: Fault, trigger: string, scope: string, app: AppProcess): Promise<void> {
-    const log = (event: string): void => {
-      this.timeline.push({ at: this.history.now(), event, trigger });
-    };
-    switch (fault.kind) {
-      case 'toxic': {
-        const proxy = this.stack.proxies[fault.link].name;
-        const name = await this.injector.addToxic(proxy, fault.toxic);
-        log(`add toxic ${describeFault(fault)}`);
-        this.#scoped(scope, async () => {
-          await this.injector.removeToxic(proxy, name);
-          this.timeline.push({ at: this.history.now(), event: `remove toxic ${describeFault(fault)}` });
-        });
-        return;
-      }
-      case 'link-down': {
-        const proxy = this.stack.proxies[fault.link].name;
-        await this.injector.setEnabled(proxy, false);
-        log(`${fault.link} link down (proxy disabled)`);
-        this.#scoped(scope, async () => {
-          await this.injector.setEnabled(proxy, true);
-          this.timeline.push({ at: this.history.now(), event: `${fault.link} link up` });
-        });
-        return;
-      }
-      case 'kill-app':
-        log(`SIGKILL app (pid ${app.pid})`);
-        await app.kill();
-        return;
-      case 'kill-redis':
-        log('SIGKILL redis-server');
-        await this.stack.killRedis();
-        this.redisDown = true;
-        return;
-      case 'hold-until':
-        log(describeFault(fault));
-        await this.#wait(`${fault.op}@${fault.point}`);
-        this.timeline.push({ at: this.history.now(), event: `released (${fault.op} ${fault.point === 'done' ? 'completed' : `reached ${fault.point}`})`, trigger });
-        return;
-    }
-  }
-
-  /** Undoes the faults of `scope`, latest first; true if there were any. */
-  async undo(scope: string): Promise<boolean> {
-    const actions = this.#undo.get(scope) ?? [];
-    this.#undo.delete(scope);
-    for (const action of actions.reverse()) await action();
-    return actions.length > 0;
-  }
-
-  async undoAll(): Promise<void> {
-    for (const scope of [...this.#undo.keys()]) await this.undo(scope);
-  }
-
-  #scoped(scope: string, action: () => Promise<void>): void {
-    const list = this.#undo.get(scope) ?? [];
-    list.push(action);
-    this.#undo.set(scope, list);
-  }
-
-  #signal(key: string): void {
-    this.#reached.add(key);
-    for (const resolve of this.#waiters.get(key) ?? []) resolve();
-    this.#waiters.delete(key);
-  }
-
-  #wait(key: string): Promise<void> {
-    if (this.#reached.has(key)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const list = this.#waiters.get(key) ?? [];
-      list.push(resolve);
-      this.#waiters.set(key, list);
-    });
   }
 }

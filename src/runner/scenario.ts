@@ -1,8 +1,8 @@
-import type { FaultPoint } from '../app/protocol.js';
+import type { FaultPoint } from '../strategies/fault-points.js';
 import type { Checker, CheckResult, Verdict } from '../checkers/checker.js';
-import type { ToxicSpec } from '../drivers/fault-injector.js';
+import type { ToxicSpec } from '../drivers/toxiproxy-api.js';
 import type { AppAnswer } from './app-process.js';
-import type { ClientOp } from './history.js';
+import type { ClientOp } from '../history/history.js';
 
 /** Which proxied link a network fault acts on. */
 export type Link = 'redis' | 'postgres';

@@ -2,7 +2,6 @@ import type { InitialState, StoreSnapshot } from '../checkers/checker.js';
 import { createDbDriver, defaultPgSettings, type DbDriver } from '../drivers/postgres.js';
 import { createRedisDriver, defaultRedisSettings, type RedisDriver } from '../drivers/redis.js';
 import { must } from '../drivers/result.js';
-import { ttlOrNone } from '../strategies/strategy.js';
 import type { ScenarioSetup } from './scenario.js';
 
 /** The tables every strategy works on, inside the run's own schema. */
@@ -41,7 +40,7 @@ export class LabStores {
     for (const key of setup.cached) {
       const value = setup.records[key];
       if (value === undefined) throw new Error(`setup.cached names ${key}, which is not in setup.records`);
-      must(await this.cache.set(key, String(value), ttlOrNone(cacheTtlMs)), 'warm cache');
+      must(await this.cache.set(key, String(value), cacheTtlMs), 'warm cache');
     }
     return { db: { ...setup.records } };
   }

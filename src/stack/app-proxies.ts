@@ -1,6 +1,6 @@
 import { environmentError } from '../errors.js';
 import { listenPort } from './connection-urls.js';
-import type { ProxyEndpoint } from './stack.js';
+import type { ProxyEndpoint } from './contract.js';
 import { ToxiproxyApi, type ToxiproxyProxy } from '../drivers/toxiproxy-api.js';
 
 /** The two proxies the app talks through. */

@@ -10,7 +10,7 @@ import { reapDeadStacks } from './reaper.js';
 import type { ExternalOptions } from './resolve-options.js';
 import { createRunDir } from './run-dir.js';
 import { checkPostgres, checkRedis, checkToxiproxy, redisPersistenceOf } from './service-checks.js';
-import type { Stack } from './stack.js';
+import type { Stack } from './contract.js';
 import { onTerminationSignals } from './termination-signals.js';
 import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
 import { waitUntil } from './wait-until.js';

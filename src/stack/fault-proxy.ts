@@ -37,7 +37,7 @@ export async function startEmbeddedProxy(opts: EmbeddedProxyOptions): Promise<st
     file: process.execPath,
     args: [entry, '--host', '127.0.0.1', '--port', '0'],
     cwd: opts.dir,
-    logFile,
+    output: { logFile },
     ipc: opts.exitWithUs,
   });
   await opts.processes.add(child);

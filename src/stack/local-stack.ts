@@ -11,7 +11,7 @@ import { reapDeadStacks } from './reaper.js';
 import { locateRedisServer, RedisServer } from './redis-server.js';
 import type { LocalOptions } from './resolve-options.js';
 import { createRunDir } from './run-dir.js';
-import type { Stack } from './stack.js';
+import type { Stack } from './contract.js';
 import { onTerminationSignals } from './termination-signals.js';
 
 /**

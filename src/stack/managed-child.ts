@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 
-export type ChildRole = 'redis' | 'postgres' | 'proxy';
+export type ChildRole = 'redis' | 'postgres' | 'proxy' | 'app';
 
 export interface SpawnSpec {
   role: ChildRole;
@@ -10,11 +11,16 @@ export interface SpawnSpec {
   args: string[];
   cwd: string;
   /**
-   * stdout and stderr are appended to this file, never piped to us: a file outlives our process
-   * (--keep, a killed run waiting for the reaper), where a pipe would break and SIGPIPE the server.
+   * Where stdout and stderr go. A file (servers): appended to, never piped to us, since a file
+   * outlives our process (--keep, a killed run waiting for the reaper) where a pipe would break
+   * and SIGPIPE the server. Lines (the app process, which dies with us): each non-empty line of
+   * stderr is handed over; stdout is ignored.
    */
-  logFile: string;
-  /** Give the child an IPC channel; the fault proxy exits when it disconnects (we died). */
+  output: { logFile: string } | { lines: (line: string) => void };
+  /**
+   * Give the child an IPC channel (JSON messages, see send and onMessage); the fault proxy and
+   * the app exit when it disconnects (we died).
+   */
   ipc?: boolean;
   /** Run as this OS user (PostgreSQL refuses to run as root). */
   user?: { uid: number; gid: number };
@@ -35,6 +41,7 @@ const STOP_SIGNALS: Record<ChildRole, NodeJS.Signals[]> = {
   redis: ['SIGTERM', 'SIGKILL'],
   postgres: ['SIGINT', 'SIGQUIT', 'SIGKILL'],
   proxy: ['SIGTERM', 'SIGKILL'],
+  app: ['SIGTERM', 'SIGKILL'],
 };
 
 /**
@@ -48,6 +55,7 @@ export class ManagedChild {
   private constructor(
     readonly role: ChildRole,
     readonly pid: number,
+    /** '' when output goes to lines. */
     readonly logFile: string,
     private readonly proc: ChildProcess,
   ) {
@@ -61,8 +69,9 @@ export class ManagedChild {
 
   /** Resolves once the process exists; rejects when it cannot be started (ENOENT, EACCES). */
   static spawn(spec: SpawnSpec): Promise<ManagedChild> {
-    const logFd = openSync(spec.logFile, 'a');
-    const stdio: StdioOptions = ['ignore', logFd, logFd];
+    const logFile = 'logFile' in spec.output ? spec.output.logFile : '';
+    const logFd = logFile === '' ? undefined : openSync(logFile, 'a');
+    const stdio: StdioOptions = logFd === undefined ? ['ignore', 'ignore', 'pipe'] : ['ignore', logFd, logFd];
     if (spec.ipc) stdio.push('ipc');
     try {
       const proc = spawn(spec.file, spec.args, {
@@ -72,17 +81,23 @@ export class ManagedChild {
         detached: true,
         ...(spec.user ?? {}),
       });
+      const { output } = spec;
+      if ('lines' in output) {
+        createInterface({ input: proc.stderr! }).on('line', (line) => {
+          if (line.trim()) output.lines(line);
+        });
+      }
       return new Promise((resolve, reject) => {
         proc.once('error', reject);
         proc.once('spawn', () => {
           proc.off('error', reject);
           // Errors after spawn are failed kill()s or IPC hiccups; exit is what we watch.
           proc.on('error', () => undefined);
-          resolve(new ManagedChild(spec.role, proc.pid ?? -1, spec.logFile, proc));
+          resolve(new ManagedChild(spec.role, proc.pid ?? -1, logFile, proc));
         });
       });
     } finally {
-      closeSync(logFd); // the child holds its own copy
+      if (logFd !== undefined) closeSync(logFd); // the child holds its own copy
     }
   }
 
@@ -92,6 +107,17 @@ export class ManagedChild {
 
   get running(): boolean {
     return this.#exit === undefined;
+  }
+
+  /** Sends a JSON message over the IPC channel; false when the channel is gone. */
+  send(message: unknown): boolean {
+    if (!this.running || !this.proc.connected) return false;
+    this.proc.send(message as object);
+    return true;
+  }
+
+  onMessage(handler: (message: unknown) => void): void {
+    this.proc.on('message', handler);
   }
 
   /** Sends `signal` unless the process is already gone. */

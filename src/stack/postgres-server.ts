@@ -88,7 +88,7 @@ export class PostgresServer {
         file: opts.binaries.postgres,
         args: postmasterArgs(dataDir, port),
         cwd: dataDir,
-        logFile: join(opts.dir, 'postgres.log'),
+        output: { logFile: join(opts.dir, 'postgres.log') },
         user: opts.osUser,
         env: C_LOCALE_ENV,
       });

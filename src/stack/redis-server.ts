@@ -7,7 +7,7 @@ import { freePort, isAddressInUse, PORT_ATTEMPTS } from './free-port.js';
 import { ManagedChild } from './managed-child.js';
 import { withRedis } from '../drivers/one-shot-clients.js';
 import type { OwnedProcesses } from './owned-processes.js';
-import type { RedisPersistence } from './stack.js';
+import type { RedisPersistence } from './contract.js';
 import { waitUntil } from './wait-until.js';
 
 const INSTALL_HINT =
@@ -113,7 +113,7 @@ export class RedisServer {
       file: this.opts.binary,
       args: [join(this.opts.dir, 'redis.conf'), '--port', String(this.port)],
       cwd: this.opts.dir,
-      logFile: join(this.opts.dir, 'redis.log'),
+      output: { logFile: join(this.opts.dir, 'redis.log') },
     });
     await this.opts.processes.add(child);
     try {

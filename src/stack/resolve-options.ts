@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { usageError } from '../errors.js';
-import type { RedisPersistence, StackOptions } from './stack.js';
+import type { RedisPersistence, StackOptions } from './contract.js';
 
 export const REDIS_PERSISTENCE_VALUES: readonly RedisPersistence[] = ['none', 'always', 'everysec', 'no'];
 

@@ -1,7 +1,7 @@
 import { environmentError } from '../errors.js';
 import { redactPassword } from './connection-urls.js';
 import { withPostgres, withRedis } from '../drivers/one-shot-clients.js';
-import type { RedisPersistence } from './stack.js';
+import type { RedisPersistence } from './contract.js';
 import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
 
 /*

@@ -1,4 +1,4 @@
-import { broke, declined, ttlOrNone, type OpContext, type OpResult, type StrategyDefinition, type StrategyDeps } from './strategy.js';
+import { broke, declined, type OpContext, type OpResult, type StrategyDefinition, type StrategyDeps } from './strategy.js';
 
 /**
  * Cache-aside read: cache first; on a miss read the database and fill the cache. If the cache
@@ -16,7 +16,7 @@ export async function cacheAsideRead(deps: StrategyDeps, key: string, op: OpCont
   const row = rows.value[0];
   if (row === undefined) return { outcome: 'ok', value: null };
   await op.point('after-fill-read');
-  if (cached.outcome === 'ok') await deps.cache.set(key, row.value, ttlOrNone(deps.cacheTtlMs));
+  if (cached.outcome === 'ok') await deps.cache.set(key, row.value, deps.cacheTtlMs);
   return { outcome: 'ok', value: Number(row.value) };
 }
 

@@ -1,8 +1,8 @@
-import type { FaultPoint } from '../app/protocol.js';
+import type { FaultPoint } from './fault-points.js';
 import type { DbDriver } from '../drivers/postgres.js';
 import type { RedisDriver } from '../drivers/redis.js';
 import type { Result } from '../drivers/result.js';
-import type { Outcome } from '../runner/history.js';
+import type { Outcome } from '../history/history.js';
 
 /** The operation being served: its id (also its idempotency key) and its fault points. */
 export interface OpContext {
@@ -59,5 +59,3 @@ export const declined = (balance: number, amount: number): OpResult => ({
   outcome: 'fail',
   error: `declined: balance ${balance} < ${amount}`,
 });
-
-export const ttlOrNone = (ttlMs: number): number | undefined => (ttlMs > 0 ? ttlMs : undefined);

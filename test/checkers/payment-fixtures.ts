@@ -1,5 +1,5 @@
 import type { CheckInput, LedgerRow, StoreSnapshot } from '../../src/checkers/checker.js';
-import type { ClientOp, CompletedOp, Outcome } from '../../src/runner/history.js';
+import type { ClientOp, CompletedOp, Outcome } from '../../src/history/history.js';
 
 /** The payment-double-spend setup: account:alice starts at 5000 yen in the database and the cache. */
 export const ALICE = 'account:alice';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setChecker } from '../../src/checkers/set.js';
-import type { Outcome } from '../../src/runner/history.js';
+import type { Outcome } from '../../src/history/history.js';
 import { input, op } from './payment-fixtures.js';
 
 const ORDERS = 'orders';

@@ -5,7 +5,8 @@ import { defaultPgSettings } from '../../src/drivers/postgres.js';
 import { defaultRedisSettings } from '../../src/drivers/redis.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import type { Scenario } from '../../src/runner/scenario.js';
-import { startStack, type Stack } from '../../src/stack/stack.js';
+import type { Stack } from '../../src/stack/contract.js';
+import { startStack } from '../../src/stack/stack.js';
 
 const options = { redis: defaultRedisSettings, pg: defaultPgSettings, log: () => undefined };
 

@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { entryPoint } from '../../src/stack/entry-points.js';
-import { startStack, type Stack } from '../../src/stack/stack.js';
+import type { Stack } from '../../src/stack/contract.js';
+import { startStack } from '../../src/stack/stack.js';
 import { freeTcpPort, labErrorOf, pidsStillAlive, redisGet, redisGetSet, sql } from './helpers.js';
 
 // The suite's servers stand in for the user's own: we may only touch our namespace on them.

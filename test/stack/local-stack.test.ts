@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../src/stack/stack.js';
+import type { Stack } from '../../src/stack/contract.js';
+import { startStack } from '../../src/stack/stack.js';
 import { pidAlive, pidsStillAlive, processesInside, redisGet, redisGetSet, sql } from './helpers.js';
 
 const started: Stack[] = [];

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStack, type RedisPersistence, type Stack } from '../../src/stack/stack.js';
+import type { RedisPersistence, Stack } from '../../src/stack/contract.js';
+import { startStack } from '../../src/stack/stack.js';
 import { redisGet, redisGetSet } from './helpers.js';
 
 const started: Stack[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { History } from '../../src/runner/history.js';
+import { History } from '../../src/history/history.js';
 
 describe('history', () => {
   it('records invoke and completion times in order, and marks ops still in flight unknown', () => {

@@ -1,0 +1,142 @@
+import type { FaultInjector } from '../drivers/fault-injector.js';
+import type { History } from '../history/history.js';
+import type { FaultPoint } from '../strategies/fault-points.js';
+import type { AppProcess, Hit } from './app-process.js';
+import type { TimelineEntry } from './result.js';
+import { describeFault, type Fault, type Link } from './scenario.js';
+
+/** What the session needs of the stack: the proxies' names and a way to kill Redis. */
+export interface FaultTarget {
+  proxies: Record<Link, { name: string }>;
+  killRedis(): Promise<void>;
+}
+
+/** The scope a fault injected by the workload itself (ctx.inject) belongs to, until ctx.heal(). */
+export const WORKLOAD_SCOPE = 'workload';
+
+/**
+ * The faults of one run: injects them, remembers how to undo each network fault, and resolves
+ * holds when the op they wait for reaches its point. Every injection lands in the timeline.
+ * A scope is the op id whose completion undoes its faults, 'heal' (the heal phase does), or
+ * WORKLOAD_SCOPE.
+ */
+export class FaultSession {
+  readonly #undo = new Map<string, (() => Promise<void>)[]>();
+  readonly #reached = new Set<string>();
+  readonly #waiters = new Map<string, (() => void)[]>();
+  redisDown = false;
+
+  constructor(
+    private readonly injector: FaultInjector,
+    private readonly target: FaultTarget,
+    private readonly history: History,
+    private readonly timeline: TimelineEntry[],
+  ) {}
+
+  reached(hit: Hit): void {
+    this.#signal(`${hit.opId}@${hit.point}`);
+  }
+
+  completed(opId: string): void {
+    this.#signal(`${opId}@done`);
+  }
+
+  whenReached(opId: string, point: FaultPoint): Promise<void> {
+    return this.#wait(`${opId}@${point}`);
+  }
+
+  hasReached(a: { point: FaultPoint; opId: string }): boolean {
+    return this.#reached.has(`${a.opId}@${a.point}`);
+  }
+
+  /**
+   * Injects one fault. `app` is the app process now serving (kill-app kills it); `trigger` says
+   * what fired it, for the timeline ("after-db-commit (p1)", "workload").
+   */
+  async inject(fault: Fault, trigger: string, scope: string, app: AppProcess | undefined): Promise<void> {
+    const log = (event: string): void => {
+      this.timeline.push({ at: this.history.now(), event, trigger });
+    };
+    switch (fault.kind) {
+      case 'toxic': {
+        const proxy = this.target.proxies[fault.link].name;
+        const name = await this.injector.addToxic(proxy, fault.toxic);
+        log(`add toxic ${describeFault(fault)}`);
+        this.#scoped(scope, async () => {
+          await this.injector.removeToxic(proxy, name);
+          this.timeline.push({ at: this.history.now(), event: `remove toxic ${describeFault(fault)}` });
+        });
+        return;
+      }
+      case 'link-down': {
+        const proxy = this.target.proxies[fault.link].name;
+        await this.injector.setEnabled(proxy, false);
+        log(`${fault.link} link down (proxy disabled)`);
+        this.#scoped(scope, async () => {
+          await this.injector.setEnabled(proxy, true);
+          this.timeline.push({ at: this.history.now(), event: `${fault.link} link up` });
+        });
+        return;
+      }
+      case 'kill-app':
+        if (!app) return;
+        log(`SIGKILL app (pid ${app.pid})`);
+        await app.kill();
+        return;
+      case 'kill-redis':
+        log('SIGKILL redis-server');
+        await this.target.killRedis();
+        this.redisDown = true;
+        return;
+      case 'hold-until':
+        log(describeFault(fault));
+        await this.#wait(`${fault.op}@${fault.point}`);
+        this.timeline.push({
+          at: this.history.now(),
+          event: `released (${fault.op} ${fault.point === 'done' ? 'completed' : `reached ${fault.point}`})`,
+          trigger,
+        });
+        return;
+      default:
+        return unhandled(fault);
+    }
+  }
+
+  /** Undoes the faults of `scope`, latest first; true if there were any. */
+  async undo(scope: string): Promise<boolean> {
+    const actions = this.#undo.get(scope) ?? [];
+    this.#undo.delete(scope);
+    for (const action of actions.reverse()) await action();
+    return actions.length > 0;
+  }
+
+  async undoAll(): Promise<void> {
+    for (const scope of [...this.#undo.keys()]) await this.undo(scope);
+  }
+
+  #scoped(scope: string, action: () => Promise<void>): void {
+    const list = this.#undo.get(scope) ?? [];
+    list.push(action);
+    this.#undo.set(scope, list);
+  }
+
+  #signal(key: string): void {
+    this.#reached.add(key);
+    for (const resolve of this.#waiters.get(key) ?? []) resolve();
+    this.#waiters.delete(key);
+  }
+
+  #wait(key: string): Promise<void> {
+    if (this.#reached.has(key)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const list = this.#waiters.get(key) ?? [];
+      list.push(resolve);
+      this.#waiters.set(key, list);
+    });
+  }
+}
+
+/** A fault kind added to the union but not to the switch fails to compile here. */
+function unhandled(fault: never): never {
+  throw new Error(`fault kind not handled: ${JSON.stringify(fault)}`);
+}

@@ -1,0 +1,70 @@
+/*
+ * What a stack is and how it is asked for: the contract between the code that starts one (local or
+ * external) and the code that runs scenarios on it.
+ */
+export type StackMode = 'local' | 'external';
+
+/** 'none' = no AOF; otherwise AOF with that appendfsync. RDB snapshots are always off. */
+export type RedisPersistence = 'none' | 'always' | 'everysec' | 'no';
+
+export interface StackOptions {
+  /**
+   * undefined = auto: any URL given (here or in env REDIS_URL / DATABASE_URL / TOXIPROXY_URL)
+   * means external, else local.
+   */
+  mode?: StackMode;
+  redisUrl?: string;
+  databaseUrl?: string;
+  toxiproxyUrl?: string;
+  /** Local mode only; default 'none'. */
+  redisPersistence?: RedisPersistence;
+  /** External mode: shell commands that kill / start Redis, e.g. `docker compose kill redis`. */
+  redisKillCommand?: string;
+  redisStartCommand?: string;
+  /** Leave servers, proxies and data in place on stop(); describe() says how to reach them. */
+  keep?: boolean;
+  /** [a-z0-9_], at most 40 chars; default a short random id. Names the key prefix and schema. */
+  runId?: string;
+  /** Progress lines ("starting PostgreSQL ..."); default: none. */
+  log?: (line: string) => void;
+}
+
+/** Where the app connects: a proxy of the fault proxy, in front of one real service. */
+export interface ProxyEndpoint {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface Stack {
+  mode: StackMode;
+  runId: string;
+  /** `cachelab:<runId>:`: every Redis key of this run starts with it. */
+  keyPrefix: string;
+  /** `cachelab_<runId>`: the PostgreSQL schema of this run, created by startStack. */
+  schema: string;
+  /** Direct: the lab and the checkers read real state through it, bypassing faults. */
+  redisUrl: string;
+  /** Direct. */
+  databaseUrl: string;
+  /** The fault proxy's API. */
+  toxiproxyUrl: string;
+  proxies: { redis: ProxyEndpoint; postgres: ProxyEndpoint };
+  /** Same credentials and database as the direct URLs, host:port replaced by the proxy's. */
+  appRedisUrl: string;
+  appDatabaseUrl: string;
+  /**
+   * The AOF setting in effect: the requested one in local mode; in external mode what the server
+   * reports (CONFIG GET), 'unknown' when it will not say.
+   */
+  redisPersistence: RedisPersistence | 'unknown';
+  canKillRedis: boolean;
+  /** SIGKILL the real redis-server (local) or run redisKillCommand; LabError if not possible. */
+  killRedis(): Promise<void>;
+  /** Start it again (same port, data dir, persistence; local) or run redisStartCommand; resolves once it answers PING. */
+  startRedis(): Promise<void>;
+  /** Human lines on how to connect (redis-cli, psql, proxy API), for --keep. */
+  describe(): string[];
+  /** Idempotent. Drops the namespace, stops what we started, removes the run dir; with keep, leaves all of it. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,16 @@
+/**
+ * Named places in strategy code where a scenario can inject a fault. A strategy calls
+ * `op.point(name)`; in a run that arms the point for that op, the app pauses there and tells the
+ * lab, which injects the fault and then lets it go on (or kills the app).
+ */
+export const faultPoints = [
+  'after-cache-read', // a value was read from the cache (stale-read windows)
+  'after-fill-read', // cache miss: the database row was read, the cache not yet filled
+  'before-db-write',
+  'after-db-commit', // the database committed, the cache does not know yet
+  'after-cache-write', // the cache changed, the database does not know yet (cache-first, write-behind)
+  'after-cache-delete', // an invalidation went through
+  'before-compensate', // a saga step failed; its compensation has not run
+  'queue-not-empty', // write-behind: acknowledged work waits in the queue
+] as const;
+export type FaultPoint = (typeof faultPoints)[number];
