@@ -31,6 +31,16 @@ export const defaultRedisSettings: RedisSettings = {
   retryDelayMs: 50,
 };
 
+/**
+ * Strategies keep their bookkeeping (2PC intents, lease tokens, versions, streams) under this
+ * prefix inside the run's namespace: the final snapshot lists it apart, and neither the diff nor
+ * the checkers count it as data.
+ */
+export const META_PREFIX = '_meta:';
+
+/** metaKey('2pc', 'p1') -> "_meta:2pc:p1". */
+export const metaKey = (...parts: string[]): string => META_PREFIX + parts.join(':');
+
 export interface CacheEntry {
   value: string;
   /** ms left, or null when the key has no TTL. */

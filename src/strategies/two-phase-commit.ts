@@ -1,10 +1,11 @@
+import { metaKey } from '../drivers/redis.js';
 import { ok, type Result } from '../drivers/result.js';
 import { cacheAsideRead } from './cache-aside.js';
 import { broke, declined, type StrategyDefinition } from './strategy.js';
 
 /**
  * The seed application's "two-phase commit" across PostgreSQL and Redis (seed pattern 1).
- * Prepare: the cache participant records an intent (`2pc:<op>`), the database participant locks
+ * Prepare: the cache participant records an intent (`_meta:2pc:<op>`), the database participant locks
  * the row, checks the balance and writes the debit without committing. Both voted yes: commit the
  * database, then apply the new balance in the cache and drop the intent in one MULTI.
  *
@@ -22,7 +23,7 @@ export const twoPhaseCommit: StrategyDefinition = {
     read: (key, op) => cacheAsideRead(deps, key, op),
 
     async debit(key, amount, op) {
-      const intent = `2pc:${op.id}`;
+      const intent = metaKey('2pc', op.id);
       const prepared = await deps.cache.setIfAbsent(intent, `${key}:-${amount}`);
       if (prepared.outcome !== 'ok') return broke('prepare (cache)', prepared);
       if (!prepared.value) return { outcome: 'fail', error: `prepare (cache): intent ${intent} already exists` };
