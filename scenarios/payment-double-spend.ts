@@ -69,26 +69,40 @@ export const paymentDoubleSpend: Scenario = {
     }
     return lines;
   },
-  explain(strategy, verdict) {
+  explain(strategy, verdict, checks) {
+    if (verdict === 'unknown') return 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
+    const spentTwice = figure(checks, 'bank', 'spentTwice');
+    const staleKeys = figure(checks, 'cache-vs-db', 'staleKeys');
+    const noTtl = figure(checks, 'cache-vs-db', 'maxStaleMs') === -1;
     switch (strategy) {
       case 'write-through':
-        return 'The new balance was computed from the cached value and the cache SET after the commit was lost, so ' +
-          'p2 was authorized against 5000 yen that no longer existed and overwrote the database balance. ' +
-          'Remedy: let the database authorize (a conditional debit) and delete the cache entry after the commit (delete-on-write).';
+        if (spentTwice > 0) {
+          return 'The new balance was computed from the cached value and the cache SET after the commit was lost, so ' +
+            'p2 was authorized against money that no longer existed and overwrote the database balance. ' +
+            'Remedy: let the database authorize (a conditional debit) and delete the cache entry after the commit (delete-on-write).';
+        }
+        return staleKeys > 0
+          ? 'The cache SET after the commit was lost and the cache kept the old balance, but no later payment was authorized from it this time.'
+          : 'The cache SET after the commit reached Redis (resent after the reset, or never cut), so p2 was authorized from the right balance. ' +
+            'Write-through holds only while every cache write lands: with a lost one, payments are authorized from a stale balance.';
       case 'two-phase-commit':
-        return 'Redis cannot hold a prepared state across a lost link and nothing replays the intent, so after the ' +
-          'database committed the cache kept the old balance. No money was lost here only because the database row ' +
-          'lock authorized p2; every reader of the cache sees the wrong balance. Remedy: delete-on-write with a TTL, ' +
-          'or a transactional outbox that retries the cache update.';
+        if (staleKeys > 0) {
+          return 'Redis cannot hold a prepared state across a lost link and nothing replays the intent, so after the ' +
+            `database committed the cache kept the old balance${noTtl ? ', with no TTL to end it' : ''}. ` +
+            (spentTwice > 0 ? '' : 'No money was lost here only because the database row lock authorized p2; ') +
+            'every reader of the cache sees the wrong balance. Remedy: delete-on-write with a TTL, or a transactional outbox that retries the cache update.';
+        }
+        return 'The cache commit reached Redis after the reset (the client resent the MULTI), so both stores agree. ' +
+          'The in-doubt window is still there: if the resend is lost too, or the app dies between the two commits, nothing replays the intent.';
       case 'saga':
         return verdict === 'consistent'
           ? 'The cache step failed, so the compensation refunded p1 and the customer was told it failed: the stores ' +
             'agree again. The window remains: a crash between the debit and its compensation leaves a charge nobody reported.'
-          : 'The compensation did not restore agreement between the stores.';
+          : 'The compensation did not restore agreement between the stores: see the findings.';
       case 'delete-on-write':
         return verdict === 'consistent'
-          ? 'The database decided every payment (p2 was declined: 4000 < 5000). The lost invalidation left the old ' +
-            'balance in the cache for display only, and its TTL bounds how long it is shown.'
+          ? 'The database decided every payment with a conditional debit' +
+            (staleKeys > 0 ? '. The lost invalidation left the old balance in the cache for display only, and its TTL bounds how long it is shown.' : ', and the invalidation went through.')
           : 'The remedy did not hold: see the findings.';
       default:
         return '';

@@ -6,7 +6,7 @@
  * direct; a bare Node socket pipe in its own process (the floor for any Node proxy); the proxy
  * (dist/src/proxy/main.js, its own process) with no toxics; the proxy with a 0 ms latency toxic in
  * both directions. Each block measures round trips at 1 in flight (p50/p99) and throughput at 100
- * in flight. Targets (DESIGN.md section 9): <= 60 µs added p50 and >= 0.90x direct throughput.
+ * in flight. The project's targets: <= 60 µs added p50 and >= 0.90x direct throughput.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -152,7 +152,7 @@ function report(paths: Path[]): void {
   ];
   lines.push(
     '',
-    'targets (DESIGN.md section 9). "+" columns: medians of per-round differences to direct; GET/s and ratio: all rounds',
+    'targets: the project\'s (docs/proxy.md). "+" columns: medians of per-round differences to direct; GET/s and ratio: all rounds',
     'together (rounds rotate the order of the paths, so drift hits each path alike); ratio IQR: the middle half of the',
     'per-round ratios, to compare with the noise floor row.',
   );

@@ -6,12 +6,20 @@ export type Verdict = 'consistent' | 'inconsistent' | 'unknown';
 export interface StoreSnapshot {
   /** The records table: key -> integer value (balance, stock, price). */
   db: Record<string, number>;
-  /** The cache: key -> raw string value, or absent. Keys are the scenario's, without the run prefix. */
+  /**
+   * Every data key of the run's cache namespace that is not a set: key -> raw string value (a list,
+   * hash, sorted set or stream as JSON of its content). Keys are without the run prefix.
+   */
   cache: Record<string, { value: string; ttlMs: number | null }>;
   /** Debits the database applied (the payments / orders ledger), by op id. */
   ledger: LedgerRow[];
-  /** Set members (e.g. order ids) per set key, in the database and in the cache. */
-  sets: Record<string, { db: string[]; cache: string[] }>;
+  /** Set members (e.g. order ids) per set key, in the database and in the cache, sorted; TTL of the cache set. */
+  sets: Record<string, { db: string[]; cache: string[]; ttlMs?: number | null }>;
+  /**
+   * The strategies' bookkeeping under `_meta:` (2PC intents, lease tokens, versions, streams):
+   * shown apart, never compared with the database nor counted as data.
+   */
+  meta: Record<string, { type: string; value: string | string[]; ttlMs: number | null }>;
 }
 
 export interface LedgerRow {

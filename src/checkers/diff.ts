@@ -15,18 +15,21 @@ export interface DiffRow {
 }
 
 /**
- * Compares every record key found in either store. A missing cache entry is normal for
+ * Compares every key found in either store: each record with the cache key of the same name, and
+ * each set (its members, sorted and comma-separated) with the cache set. The strategies'
+ * bookkeeping (snapshot.meta) is not data and is left out. A missing cache entry is normal for
  * cache-aside (the next read fills it), so only `stale` and `cache-only` can make a run
  * inconsistent; the checkers decide that, not the diff.
  */
 export function diffStores(snapshot: StoreSnapshot, displayOnlyKeys: readonly string[]): DiffRow[] {
-  const keys = [...new Set([...Object.keys(snapshot.db), ...Object.keys(snapshot.cache)])].sort();
+  const keys = [...new Set([...Object.keys(snapshot.db), ...Object.keys(snapshot.cache), ...Object.keys(snapshot.sets)])].sort();
   return keys.map((key) => {
     const dbValue = snapshot.db[key];
     const cached = snapshot.cache[key];
-    const db = dbValue === undefined ? null : String(dbValue);
-    const cache = cached?.value ?? null;
-    const ttlMs = cached?.ttlMs ?? null;
+    const set = snapshot.sets[key];
+    const db = set !== undefined ? members(set.db) : dbValue === undefined ? null : String(dbValue);
+    const cache = set !== undefined ? members(set.cache) : (cached?.value ?? null);
+    const ttlMs = (set !== undefined ? set.ttlMs : cached?.ttlMs) ?? null;
     const row: DiffRow = { key, db, cache, ttlMs, status: status(db, cache) };
     if (row.status === 'stale') {
       const display = displayOnlyKeys.includes(key) ? 'display only; ' : '';
@@ -38,6 +41,9 @@ export function diffStores(snapshot: StoreSnapshot, displayOnlyKeys: readonly st
     return row;
   });
 }
+
+/** A set as one comparable value; an empty set is no value (Redis has no empty sets). */
+const members = (items: string[]): string | null => (items.length === 0 ? null : [...items].sort().join(','));
 
 function status(db: string | null, cache: string | null): DiffStatus {
   if (db === null) return cache === null ? 'consistent' : 'cache-only';

@@ -48,6 +48,15 @@ export interface CacheEntry {
 }
 
 /**
+ * One key of the namespace, whatever its type. `value` is the string for a string key, the sorted
+ * members for a set, and for the other types their content in order: list items, "field=value"
+ * for a hash, "member=score" for a sorted set, entry ids for a stream.
+ */
+export type CacheItem =
+  | { key: string; type: 'string'; value: string; ttlMs: number | null }
+  | { key: string; type: 'set' | 'list' | 'hash' | 'zset' | 'stream'; value: string[]; ttlMs: number | null };
+
+/**
  * The narrow Redis edge. Keys are given without the run prefix; the driver adds it, so nothing
  * above can touch a key outside the run's namespace. Every method resolves; none throws.
  */
@@ -67,6 +76,8 @@ export interface RedisDriver {
   smembers(key: string): Promise<Result<string[]>>;
   /** Every key of this namespace, without the prefix. */
   keys(): Promise<Result<string[]>>;
+  /** Every key of this namespace with its type, content and TTL, sorted by key; for snapshots. */
+  dump(): Promise<Result<CacheItem[]>>;
   /** Removes every key of this namespace (and nothing else). ok(count). */
   clear(): Promise<Result<number>>;
   ping(): Promise<Result<void>>;
@@ -143,6 +154,15 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
       }),
     smembers: (key) => call(() => client.smembers(key)),
     keys: () => call(() => scanAll(client, keyPrefix)),
+    dump: () =>
+      call(async () => {
+        const items: CacheItem[] = [];
+        for (const key of (await scanAll(client, keyPrefix)).sort()) {
+          const item = await readItem(client, key);
+          if (item) items.push(item);
+        }
+        return items;
+      }),
     clear: () =>
       call(async () => {
         const keys = await scanAll(client, keyPrefix);
@@ -161,6 +181,47 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
 }
 
 const expires = (ttlMs: number | undefined): ttlMs is number => ttlMs !== undefined && ttlMs > 0;
+
+/** One key's type, content and TTL in one MULTI, so they belong together; undefined if it is gone. */
+async function readItem(client: Redis, key: string): Promise<CacheItem | undefined> {
+  const type = await client.type(key);
+  const read: Record<string, (m: ReturnType<Redis['multi']>) => unknown> = {
+    string: (m) => m.get(key),
+    set: (m) => m.smembers(key),
+    list: (m) => m.lrange(key, 0, -1),
+    hash: (m) => m.hgetall(key),
+    zset: (m) => m.zrange(key, 0, -1, 'WITHSCORES'),
+    stream: (m) => m.xrange(key, '-', '+'),
+  };
+  const reader = read[type];
+  if (reader === undefined) return undefined; // 'none': expired or deleted since the SCAN
+  const multi = client.multi();
+  reader(multi);
+  const replies = await multi.pttl(key).exec();
+  if (replies === null) throw new Error(`MULTI aborted reading ${key}`);
+  const [[readErr, raw], [ttlErr, pttl]] = replies as [[Error | null, unknown], [Error | null, number]];
+  if (readErr) throw readErr;
+  if (ttlErr) throw ttlErr;
+  if (raw === null || pttl === -2) return undefined;
+  const ttlMs = pttl < 0 ? null : pttl;
+  switch (type) {
+    case 'string':
+      return { key, type, value: raw as string, ttlMs };
+    case 'set':
+      return { key, type, value: (raw as string[]).sort(), ttlMs };
+    case 'hash':
+      return { key, type, value: Object.entries(raw as Record<string, string>).map(([f, v]) => `${f}=${v}`).sort(), ttlMs };
+    case 'zset':
+      return { key, type, value: pairs(raw as string[]).map(([m, score]) => `${m}=${score}`), ttlMs };
+    case 'stream':
+      return { key, type, value: (raw as [string, string[]][]).map(([id]) => id), ttlMs };
+    default:
+      return { key, type: 'list', value: raw as string[], ttlMs };
+  }
+}
+
+const pairs = (flat: string[]): [string, string][] =>
+  flat.flatMap((item, i) => (i % 2 === 0 ? [[item, flat[i + 1] ?? ''] as [string, string]] : []));
 
 /** SCAN ignores keyPrefix, so the pattern carries it; returned keys have it stripped. */
 async function scanAll(client: Redis, keyPrefix: string): Promise<string[]> {

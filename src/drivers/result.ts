@@ -1,3 +1,4 @@
+import { environmentError } from '../errors.js';
 import type { Outcome } from '../history/history.js';
 
 /**
@@ -14,8 +15,14 @@ export const failed = (outcome: Exclude<Outcome, 'ok'>, error: unknown): Result<
   error: error instanceof Error ? error.message : String(error),
 });
 
-/** For lab-side setup and snapshots, where anything but ok means the environment is broken. */
+/**
+ * For lab-side setup and snapshots, which read the stores directly (not through the fault proxy):
+ * anything but ok means the environment is broken, an environment LabError (exit 3).
+ */
 export function must<T>(result: Result<T>, what: string): T {
   if (result.outcome === 'ok') return result.value;
-  throw new Error(`${what}: ${result.outcome}: ${result.error}`);
+  throw environmentError(
+    `the lab's own connection could not ${what}: ${result.outcome}: ${result.error}`,
+    'Redis or PostgreSQL stopped answering outside any injected fault: check that both still run (external mode: their URLs), then run again',
+  );
 }

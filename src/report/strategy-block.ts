@@ -28,6 +28,7 @@ export function renderStrategy(result: StrategyResult, paint: ChalkInstance, ver
   const parts = [
     title(result, paint),
     renderDiff(result.diff, paint),
+    ...(result.bookkeeping.length > 0 ? [section('bookkeeping left in the cache (not data)', renderBookkeeping(result.bookkeeping), paint)] : []),
     section('checks', renderChecks(result.checks, paint, verbose), paint),
     section('impact', renderImpact(result.impact, paint), paint),
     section('explanation', wrap(result.explanation), paint),
@@ -65,10 +66,19 @@ function renderDiff(rows: DiffRow[], paint: ChalkInstance): string {
   return table.toString();
 }
 
+function renderBookkeeping(entries: StrategyResult['bookkeeping']): string {
+  return entries
+    .map((e) => `${INDENT}${e.key} (${e.type}) = ${Array.isArray(e.value) ? e.value.join(', ') : e.value}, TTL ${ttlText(e.ttlMs)}`)
+    .join('\n');
+}
+
 function ttl(row: DiffRow): string {
-  if (row.cache === null) return '-';
-  if (row.ttlMs === null) return 'none';
-  return row.ttlMs < 1000 ? `${row.ttlMs} ms` : `${(row.ttlMs / 1000).toFixed(1)} s`;
+  return row.cache === null ? '-' : ttlText(row.ttlMs);
+}
+
+function ttlText(ttlMs: number | null): string {
+  if (ttlMs === null) return 'none';
+  return ttlMs < 1000 ? `${ttlMs} ms` : `${(ttlMs / 1000).toFixed(1)} s`;
 }
 
 /** Red when the divergence lasts until the next write, yellow when a TTL ends it. */

@@ -104,6 +104,10 @@ export class AppProcess {
     return this.#child.pid;
   }
 
+  get running(): boolean {
+    return this.#child.running;
+  }
+
   /** Why the app died when nobody killed or stopped it; undefined while it runs or after kill/stop. */
   get unexpectedExit(): string | undefined {
     return this.#unexpectedExit;

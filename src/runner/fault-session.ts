@@ -25,12 +25,16 @@ export class FaultSession {
   readonly #reached = new Set<string>();
   readonly #waiters = new Map<string, (() => void)[]>();
   redisDown = false;
+  /** What kept a fault from doing its job (a hold released by its timeout): each makes the result unknown. */
+  readonly problems: string[] = [];
 
   constructor(
     private readonly injector: FaultInjector,
     private readonly target: FaultTarget,
     private readonly history: History,
     private readonly timeline: TimelineEntry[],
+    /** ms a hold-until may wait for its op before it lets go. */
+    private readonly holdTimeoutMs: number,
   ) {}
 
   reached(hit: Hit): void {
@@ -41,8 +45,9 @@ export class FaultSession {
     this.#signal(`${opId}@done`);
   }
 
+  /** Resolves when the op reaches `point`, or completes without reaching it (it never will). */
   whenReached(opId: string, point: FaultPoint): Promise<void> {
-    return this.#wait(`${opId}@${point}`);
+    return this.#wait([`${opId}@${point}`, `${opId}@done`]);
   }
 
   hasReached(a: { point: FaultPoint; opId: string }): boolean {
@@ -88,15 +93,20 @@ export class FaultSession {
         await this.target.killRedis();
         this.redisDown = true;
         return;
-      case 'hold-until':
+      case 'hold-until': {
         log(describeFault(fault));
-        await this.#wait(`${fault.op}@${fault.point}`);
-        this.timeline.push({
-          at: this.history.now(),
-          event: `released (${fault.op} ${fault.point === 'done' ? 'completed' : `reached ${fault.point}`})`,
-          trigger,
-        });
+        const target = fault.point === 'done' ? 'completed' : `reached ${fault.point}`;
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), this.holdTimeoutMs)));
+        const released = await Promise.race([this.#wait([`${fault.op}@${fault.point}`, `${fault.op}@done`]), timedOut]);
+        clearTimeout(timer);
+        if (released === true) {
+          this.problems.push(`${trigger}: the hold waited ${this.holdTimeoutMs} ms and ${fault.op} never ${target}; released it`);
+        }
+        const why = released === true ? 'timed out' : this.#reached.has(`${fault.op}@${fault.point}`) ? `${fault.op} ${target}` : `${fault.op} completed`;
+        this.timeline.push({ at: this.history.now(), event: `released (${why})`, trigger });
         return;
+      }
       default:
         return unhandled(fault);
     }
@@ -126,12 +136,15 @@ export class FaultSession {
     this.#waiters.delete(key);
   }
 
-  #wait(key: string): Promise<void> {
-    if (this.#reached.has(key)) return Promise.resolve();
+  /** Resolves when any of `keys` is signalled (at once if one already was). */
+  #wait(keys: string[]): Promise<void> {
+    if (keys.some((key) => this.#reached.has(key))) return Promise.resolve();
     return new Promise((resolve) => {
-      const list = this.#waiters.get(key) ?? [];
-      list.push(resolve);
-      this.#waiters.set(key, list);
+      for (const key of keys) {
+        const list = this.#waiters.get(key) ?? [];
+        list.push(resolve);
+        this.#waiters.set(key, list);
+      }
     });
   }
 }

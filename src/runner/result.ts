@@ -26,6 +26,8 @@ export interface StrategyResult {
   expectation: string;
   checks: CheckResult[];
   diff: DiffRow[];
+  /** The strategy's bookkeeping left in the cache (`_meta:` keys: intents, leases, versions); not data. */
+  bookkeeping: { key: string; type: string; value: string | string[]; ttlMs: number | null }[];
   /** Business cost in the scenario's own terms: "1000 yen spent twice". Empty when nothing was lost. */
   impact: string[];
   /** What went wrong and which remedy fixes it, or why nothing went wrong. */

@@ -7,10 +7,11 @@ import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
 import { strategies } from '../strategies/index.js';
 import { AppProcess, type AppAnswer, type Hit } from './app-process.js';
+import { LabError } from '../errors.js';
 import { History } from '../history/history.js';
 import type { StrategyResult, TimelineEntry } from './result.js';
 import type { Stack } from '../stack/contract.js';
-import { FaultSession } from './fault-session.js';
+import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
 import { LabStores } from './stores.js';
 
@@ -36,12 +37,16 @@ export interface RunOptions {
   log: (line: string) => void;
   /** How long to wait for the app's links to answer after the heal phase, ms. */
   settleTimeoutMs?: number;
+  /** How long a hold-until may wait before it is released and the result is unknown, ms. */
+  holdTimeoutMs?: number;
 }
 
 /**
  * Runs one scenario against one strategy: setup, workload with faults, heal, settle, check,
- * teardown (always, in finally). Never throws for what the system under test does; throws only
- * when the environment is broken (a store cannot be set up or read, a fault cannot be injected).
+ * teardown (always, in finally). Never throws for what the system under test does: a strategy that
+ * throws, an app process that dies on its own, a workload that stops early or an armed fault point
+ * that is never reached makes the result `unknown`, with the reason among its checks. Throws only
+ * an environment LabError, when a store cannot be set up or read or a fault cannot be injected.
  */
 export async function runScenario(
   scenario: Scenario,
@@ -64,6 +69,7 @@ export async function runScenario(
       skipReason: `needs ${missing.join(', ')}, which this stack cannot do (external mode: pass --redis-kill-command)`,
       checks: [],
       diff: [],
+      bookkeeping: [],
       impact: [],
       explanation: '',
       timeline: [],
@@ -77,7 +83,10 @@ export async function runScenario(
   const proxyNames = [stack.proxies.redis.name, stack.proxies.postgres.name];
   const history = new History();
   const timeline: TimelineEntry[] = [];
-  const faults = new FaultSession(injector, stack, history, timeline);
+  const faults = new FaultSession(injector, stack, history, timeline, options.holdTimeoutMs ?? 30_000);
+  const settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
+  /** What went wrong with the run itself (not the system under test): each makes the result unknown. */
+  const problems: string[] = [];
   let app: AppProcess | undefined;
 
   try {
@@ -103,26 +112,38 @@ export async function runScenario(
     const onHit = async (hit: Hit): Promise<void> => {
       faults.reached(hit);
       const rule = scenario.faults.find((r) => r.op === hit.opId && r.point === hit.point);
-      if (!rule || !app) return;
+      if (!rule) return;
       for (const fault of rule.inject) {
         await faults.inject(fault, `${hit.point} (${hit.opId})`, rule.until === 'heal' ? 'heal' : hit.opId, app);
       }
     };
-    const startApp = async (): Promise<AppProcess> => {
-      const started = await AppProcess.start(config, onHit, options.log);
+    /** A fresh app process, or undefined (with the reason in problems) when it cannot start. */
+    const startApp = async (): Promise<AppProcess | undefined> => {
+      let started: AppProcess;
+      try {
+        started = await AppProcess.start(config, onHit, options.log);
+      } catch (err) {
+        problems.push(`the app process could not start: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+      void started.exited.then(() => {
+        if (started.unexpectedExit !== undefined) problems.push(started.unexpectedExit);
+      });
       started.arm(armed.filter((a) => !faults.hasReached(a)));
       return started;
     };
+    const settle = (): Promise<void> => settleLinks(app, settleTimeoutMs);
     app = await startApp();
 
     const ctx: WorkloadContext = {
       invoke: async (client, id, op) => {
         const record = history.invoke(id, client, op);
-        const answer: AppAnswer = app ? await app.invoke(id, op) : { outcome: 'fail', error: 'no app process' };
+        const answer: AppAnswer = app ? await app.invoke(id, op) : { outcome: 'fail', error: 'no app process is running' };
         history.complete(record, answer.outcome, answer.value, answer.error);
+        if (answer.strategyThrew) problems.push(`${strategyName} threw while serving ${id}: ${answer.error ?? ''}`);
         faults.completed(id);
         // A fault scoped to this op is undone now; the next op starts once the links answer again.
-        if (await faults.undo(id)) await settle(app, options.settleTimeoutMs ?? 10_000);
+        if (await faults.undo(id)) await settle();
         return answer;
       },
       reached: (opId, point) => {
@@ -131,30 +152,46 @@ export async function runScenario(
         }
         return faults.whenReached(opId, point);
       },
+      inject: (fault) => faults.inject(fault, 'workload', WORKLOAD_SCOPE, app),
+      heal: async () => {
+        if (await faults.undo(WORKLOAD_SCOPE)) await settle();
+      },
       restartApp: async () => {
         if (app) await app.kill();
         app = await startApp();
-        timeline.push({ at: history.now(), event: `app restarted (pid ${app.pid}), memory empty` });
+        if (app) timeline.push({ at: history.now(), event: `app restarted (pid ${app.pid}), memory empty` });
       },
       startRedis: async () => {
         await stack.startRedis();
         faults.redisDown = false;
         timeline.push({ at: history.now(), event: 'redis-server started again' });
       },
-      settle: () => settle(app, options.settleTimeoutMs ?? 10_000),
+      settle,
     };
 
-    await scenario.workload(ctx);
+    try {
+      await scenario.workload(ctx);
+    } catch (err) {
+      if (err instanceof LabError) throw err;
+      problems.push(`the workload stopped early: ${err instanceof Error ? err.message : String(err)}`);
+    }
 
     // Heal: every fault removed, then wait for the app's links before judging.
     await faults.undoAll();
     await injector.heal(proxyNames);
     if (faults.redisDown) await ctx.startRedis();
-    await ctx.settle();
+    await settle();
     history.closeInFlight('still in flight when the workload ended');
-    await app.stop();
+    await app?.stop();
 
-    const final = await stores.snapshot(Object.keys(scenario.setup.records));
+    for (const rule of scenario.faults) {
+      if (!faults.hasReached({ point: rule.point, opId: rule.op })) {
+        problems.push(`fault point ${rule.point} was armed for ${rule.op}, which never reached it: the run did not test the window it claims to`);
+      }
+    }
+    problems.push(...faults.problems);
+
+    const final = await stores.snapshot();
     const displayOnlyKeys = definition.cacheRole === 'display' ? Object.keys(scenario.setup.records) : [];
     const input = {
       history: history.completed(),
@@ -164,6 +201,7 @@ export async function runScenario(
       stalenessBudgetMs: scenario.stalenessBudgetMs,
     };
     const checks = runCheckers(scenario.checkers, input);
+    if (problems.length > 0) checks.push({ checker: 'run', verdict: 'unknown', findings: problems, figures: {} });
     const verdict = worst(checks.map((c) => c.verdict));
     return {
       ...base,
@@ -171,8 +209,9 @@ export async function runScenario(
       matches: verdict === expectation.expect,
       checks,
       diff: diffStores(final, displayOnlyKeys),
+      bookkeeping: Object.entries(final.meta).map(([key, entry]) => ({ key, ...entry })),
       impact: scenario.impact(checks),
-      explanation: scenario.explain(strategyName, verdict),
+      explanation: scenario.explain(strategyName, verdict, checks),
       timeline,
       history: history.completed(),
       durationMs: Math.round(performance.now() - started),
@@ -185,11 +224,13 @@ export async function runScenario(
   }
 }
 
-/** Polls the app's own links until both answer, or gives up at the deadline (the checkers still run). */
-async function settle(app: AppProcess | undefined, timeoutMs: number): Promise<void> {
-  if (!app) return;
+/**
+ * Polls the app's own links until both answer, or gives up at the deadline (the checkers still
+ * run). A dead app has no links to wait for.
+ */
+async function settleLinks(app: AppProcess | undefined, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (app?.running && Date.now() < deadline) {
     const h = await app.health();
     if (h.redis && h.db) return;
     await new Promise((r) => setTimeout(r, 25));

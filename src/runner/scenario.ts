@@ -16,7 +16,10 @@ export type Fault =
   | { kind: 'kill-app' }
   /** SIGKILL redis-server; what survives depends on the scenario's persistence setting. */
   | { kind: 'kill-redis' }
-  /** Keep the op that reached the point waiting until `op` reaches `point` (or completes: 'done'). */
+  /**
+   * Keep the op that reached the point waiting until `op` reaches `point` (or completes: 'done').
+   * An op that completes without reaching `point` releases it too, and the result is unknown.
+   */
   | { kind: 'hold-until'; op: string; point: FaultPoint | 'done' };
 
 /** A fault window: when op `op` reaches `point`, inject these faults, then let it go on. */
@@ -36,6 +39,13 @@ export interface WorkloadContext {
    * workload start a second op only once the first one sits in its window.
    */
   reached(op: string, point: FaultPoint): Promise<void>;
+  /**
+   * Injects a fault now, whatever the strategy does (a remedy that never passes a naive strategy's
+   * fault point must still be faulted). Network faults last until heal() or the heal phase.
+   */
+  inject(fault: Exclude<Fault, { kind: 'hold-until' }>): Promise<void>;
+  /** Undoes the network faults inject() added, then waits until the app's links answer again. */
+  heal(): Promise<void>;
   /** Starts a fresh app process (after a kill-app fault), with empty memory. */
   restartApp(): Promise<void>;
   /** Starts redis-server again after a kill-redis fault. */
@@ -78,8 +88,11 @@ export interface Scenario {
   stalenessBudgetMs: number;
   /** The business cost in the scenario's own terms, from the checks; empty when nothing was lost. */
   impact(checks: CheckResult[]): string[];
-  /** What went wrong for this strategy and what fixes it, or why nothing went wrong. */
-  explain(strategy: string, verdict: Verdict): string;
+  /**
+   * What went wrong for this strategy and what fixes it, or why nothing went wrong, chosen by what
+   * the checkers found (the same strategy can hold or fail depending on driver settings).
+   */
+  explain(strategy: string, verdict: Verdict, checks: CheckResult[]): string;
   /** Abilities the stack must have; without them the result is reported skipped, not passed. */
   needs?: 'kill-redis'[];
 }

@@ -1,6 +1,6 @@
 import type { InitialState, StoreSnapshot } from '../checkers/checker.js';
 import { createDbDriver, defaultPgSettings, type DbDriver } from '../drivers/postgres.js';
-import { createRedisDriver, defaultRedisSettings, type RedisDriver } from '../drivers/redis.js';
+import { createRedisDriver, defaultRedisSettings, META_PREFIX, type RedisDriver } from '../drivers/redis.js';
 import { must } from '../drivers/result.js';
 import type { ScenarioSetup } from './scenario.js';
 
@@ -31,57 +31,55 @@ export class LabStores {
 
   /** Creates the tables (idempotent) and puts the scenario's starting state in both stores. */
   async reset(setup: ScenarioSetup, cacheTtlMs: number): Promise<InitialState> {
-    for (const sql of ddl) must(await this.db.query(sql), 'create tables');
-    must(await this.db.query('TRUNCATE records, ledger, applied_ops, set_items'), 'truncate');
-    must(await this.cache.clear(), 'clear cache namespace');
+    for (const sql of ddl) must(await this.db.query(sql), 'create the tables');
+    must(await this.db.query('TRUNCATE records, ledger, applied_ops, set_items'), 'empty the tables');
+    must(await this.cache.clear(), 'clear the cache namespace');
     for (const [key, value] of Object.entries(setup.records)) {
-      must(await this.db.query('INSERT INTO records (key, value) VALUES ($1, $2)', [key, value]), 'seed records');
+      must(await this.db.query('INSERT INTO records (key, value) VALUES ($1, $2)', [key, value]), 'seed the records table');
     }
     for (const key of setup.cached) {
       const value = setup.records[key];
       if (value === undefined) throw new Error(`setup.cached names ${key}, which is not in setup.records`);
-      must(await this.cache.set(key, String(value), cacheTtlMs), 'warm cache');
+      must(await this.cache.set(key, String(value), cacheTtlMs), 'warm the cache');
     }
     return { db: { ...setup.records } };
   }
 
   /**
-   * Both stores as they are now: every record key the scenario set up or the database holds, in
-   * both stores, and every set. The app's bookkeeping keys (intents, queues) are not data.
+   * Both stores as they are now, complete: every row of the scenario's tables and every key under
+   * the run's Redis namespace, so a value that exists in one store only shows up. Keys under
+   * `_meta:` are the strategies' bookkeeping and are listed apart.
    */
-  async snapshot(recordKeys: string[]): Promise<StoreSnapshot> {
-    const records = must(await this.db.query<{ key: string; value: string }>('SELECT key, value FROM records'), 'read records');
+  async snapshot(): Promise<StoreSnapshot> {
+    const records = must(await this.db.query<{ key: string; value: string }>('SELECT key, value FROM records'), 'read the records table');
     const ledger = must(
       await this.db.query<{ op_id: string; key: string; amount: string; status: string }>(
         'SELECT op_id, key, amount, status FROM ledger ORDER BY id',
       ),
-      'read ledger',
+      'read the ledger table',
     );
-    const items = must(await this.db.query<{ key: string; item: string }>('SELECT key, item FROM set_items'), 'read sets');
+    const items = must(await this.db.query<{ key: string; item: string }>('SELECT key, item FROM set_items ORDER BY key, item'), 'read the set_items table');
+    const cached = must(await this.cache.dump(), 'read the cache namespace');
 
-    const db = Object.fromEntries(records.map((r) => [r.key, Number(r.value)]));
-    const cache: StoreSnapshot['cache'] = {};
-    for (const key of new Set([...recordKeys, ...Object.keys(db)])) {
-      const entry = must(await this.cache.entry(key), `read ${key}`);
-      if (entry) cache[key] = entry;
-    }
-    const sets: StoreSnapshot['sets'] = {};
-    for (const { key, item } of items) (sets[key] ??= { db: [], cache: [] }).db.push(item);
-    for (const key of Object.keys(sets)) {
-      const set = sets[key];
-      if (set) set.cache = must(await this.cache.smembers(key), `read set ${key}`);
-    }
-    return {
-      db,
-      cache,
+    const snapshot: StoreSnapshot = {
+      db: Object.fromEntries(records.map((r) => [r.key, Number(r.value)])),
+      cache: {},
       ledger: ledger.map((l) => ({
         opId: l.op_id,
         key: l.key,
         amount: Number(l.amount),
         status: l.status === 'compensated' ? 'compensated' : 'applied',
       })),
-      sets,
+      sets: {},
+      meta: {},
     };
+    for (const { key, item } of items) (snapshot.sets[key] ??= { db: [], cache: [] }).db.push(item);
+    for (const item of cached) {
+      if (item.key.startsWith(META_PREFIX)) snapshot.meta[item.key] = { type: item.type, value: item.value, ttlMs: item.ttlMs };
+      else if (item.type === 'set') snapshot.sets[item.key] = { db: [], ...snapshot.sets[item.key], cache: item.value, ttlMs: item.ttlMs };
+      else snapshot.cache[item.key] = { value: typeof item.value === 'string' ? item.value : JSON.stringify(item.value), ttlMs: item.ttlMs };
+    }
+    return snapshot;
   }
 
   async close(): Promise<void> {

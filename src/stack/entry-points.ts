@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { environmentError } from '../errors.js';
 
 /** Absolute path of the package root (the folder holding package.json), from src/ or dist/src/. */
 export function packageRoot(): string {
@@ -21,7 +22,7 @@ export function packageRoot(): string {
 export function entryPoint(name: 'proxy/main' | 'app/main'): string {
   const file = join(packageRoot(), 'dist', 'src', `${name}.js`);
   if (!existsSync(file)) {
-    throw new Error(`cachelab: ${file} is missing: run "npm run build" first`);
+    throw environmentError(`cachelab is not built: ${file} is missing`, 'run "npm run build" (npm install runs it too)');
   }
   return file;
 }

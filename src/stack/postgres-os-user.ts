@@ -25,7 +25,10 @@ export async function findPostgresOsUser(): Promise<OsUser | undefined> {
   if (uid.exitCode === 0 && gid.exitCode === 0) return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
   // `id` exits 1 for "no such user"; anything else (not on PATH, killed) is not an answer.
   if (uid.exitCode === 1) return undefined;
-  throw new Error(`cannot look up the OS user ${POSTGRES_OS_USER}: ${uid.message}`);
+  throw environmentError(
+    `cannot look up the OS user ${POSTGRES_OS_USER}: ${uid.message}`,
+    'PostgreSQL runs as that user when cachelab runs as root: make `id` work (coreutils on PATH), or run as an unprivileged user',
+  );
 }
 
 /**

@@ -19,6 +19,7 @@ function result(strategy: string, expected: Verdict, input: CheckInput, impact: 
     expectation: `${strategy} is expected to be ${expected}.`,
     checks,
     diff: diffStores(input.final, input.displayOnlyKeys),
+    bookkeeping: [],
     impact,
     explanation: 'The cache SET after the commit failed, so later payments were authorized from a stale balance.',
     timeline: [

@@ -52,4 +52,22 @@ describe('payment-double-spend on the external stack (existing Redis and Postgre
     const schemas = await db.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [`cachelab_${report.runId}`]);
     expect(schemas.rowCount).toBe(0);
   });
+
+  it('explains from what happened: two-phase commit whose client resends its cache commit is consistent, and says so', async () => {
+    const report = await runCommand({
+      scenarios: ['payment-double-spend'],
+      all: false,
+      strategies: ['two-phase-commit'],
+      seed: 1,
+      stack: { mode: 'external', redisUrl, databaseUrl },
+      redis: { ...defaultRedisSettings, autoResendUnfulfilledCommands: true, maxRetriesPerRequest: 1 },
+      pg: defaultPgSettings,
+      log: () => undefined,
+    });
+    const [result] = report.results;
+    expect(result?.verdict).toBe('consistent');
+    expect(result?.diff.map((row) => [row.key, row.db, row.cache])).toEqual([['account:alice', '4000', '4000']]);
+    expect(result?.explanation).not.toContain('kept the old balance');
+    expect(result?.explanation).toContain('resent');
+  });
 });

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { diffStores } from '../../src/checkers/diff.js';
+import { stalenessChecker } from '../../src/checkers/staleness.js';
+import { LabStores } from '../../src/runner/stores.js';
+import { sql } from '../stack/helpers.js';
+
+// The final snapshot against the suite's real Redis and PostgreSQL, in a namespace of its own.
+const redisUrl = inject('redisUrl');
+const databaseUrl = inject('databaseUrl');
+const tag = randomBytes(4).toString('hex');
+const prefix = `cachelab:storestest_${tag}:`;
+const schema = `cachelab_storestest_${tag}`;
+
+describe('the final snapshot', () => {
+  const redis = new Redis(redisUrl, { keyPrefix: prefix });
+  const stores = new LabStores(redisUrl, databaseUrl, prefix, schema);
+
+  beforeAll(async () => {
+    await sql(databaseUrl, `CREATE SCHEMA ${schema}`);
+    await stores.reset({ records: { 'price:book': 100 }, cached: ['price:book'] }, 0);
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await new Redis(redisUrl).del(...keys);
+    redis.disconnect();
+    await stores.close();
+    await sql(databaseUrl, `DROP SCHEMA ${schema} CASCADE`);
+  });
+
+  it('holds every key of the namespace: data that exists only in the cache shows up as cache-only', async () => {
+    await redis.set('order:o1', 'paid', 'PX', 60_000); // a record the database never got
+    await redis.sadd('orders:alice', 'o1', 'o2'); // a set the database has only one item of
+    await sql(databaseUrl, `INSERT INTO ${schema}.set_items (key, item) VALUES ('orders:alice', 'o1')`);
+    await redis.rpush('events', 'a', 'b'); // another type: shown by its content
+    await redis.set('_meta:2pc:p1', 'price:book:-1'); // bookkeeping, not data
+
+    const snapshot = await stores.snapshot();
+    expect(snapshot.cache).toEqual({
+      'price:book': { value: '100', ttlMs: null },
+      'order:o1': { value: 'paid', ttlMs: expect.any(Number) as number },
+      events: { value: '["a","b"]', ttlMs: null },
+    });
+    expect(snapshot.sets).toEqual({ 'orders:alice': { db: ['o1'], cache: ['o1', 'o2'], ttlMs: null } });
+    expect(snapshot.meta).toEqual({ '_meta:2pc:p1': { type: 'string', value: 'price:book:-1', ttlMs: null } });
+
+    const diff = diffStores(snapshot, []);
+    expect(diff.map((row) => [row.key, row.db, row.cache, row.status])).toEqual([
+      ['events', null, '["a","b"]', 'cache-only'],
+      ['order:o1', null, 'paid', 'cache-only'],
+      ['orders:alice', 'o1', 'o1,o2', 'stale'],
+      ['price:book', '100', '100', 'consistent'],
+    ]);
+
+    const check = stalenessChecker.check({ history: [], initial: { db: {} }, final: snapshot, displayOnlyKeys: [], stalenessBudgetMs: 0 });
+    expect(check.verdict).toBe('inconsistent');
+    expect(check.figures.staleKeys).toBe(3);
+    expect(check.findings.join('\n')).not.toContain('_meta');
+  });
+});
