@@ -57,6 +57,9 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
   // pg-pool re-emits errors of idle clients (a proxy that cut the link); without a listener that
   // kills the process. The next query on a fresh client tells the strategy what it needs.
   pool.on('error', () => undefined);
+  // A connection that dies while checked out emits 'error' on the client itself, where pg-pool no
+  // longer listens; unheard, that crashes the app. The query in flight rejects and is classified.
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   const driver: DbDriver = {
     query: async <R extends Row>(sql: string, params: unknown[] = []) => {
@@ -80,8 +83,14 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
+      } catch (err) {
+        return failed('fail', err);
+      }
+      try {
         await client.query('BEGIN');
       } catch (err) {
+        // Nothing durable happened; a connection that did not answer is not given back for reuse.
+        client.release(isServerError(err) ? undefined : true);
         return failed('fail', err);
       }
       return ok(transaction(client));

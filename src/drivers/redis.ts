@@ -100,20 +100,29 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
   // Without a listener ioredis prints every reconnect error; the outcome of each command already
   // says what the strategy needs to know.
   client.on('error', () => undefined);
+  /** Counts 'ready' events: a command queued offline is sent when the link comes up again. */
+  let readyCount = 0;
+  client.on('ready', () => (readyCount += 1));
 
   /**
-   * The one choke point where Redis errors are classified. A command issued while the link was
-   * not ready sat in the offline queue: if it errors it was never sent (fail). A command issued on
-   * a ready link that errors without a server reply may have run (unknown). A server error reply
-   * (ReplyError) means Redis refused it (fail).
+   * The one choke point where Redis errors are classified.
+   * - A server error reply (ReplyError): Redis refused it: fail.
+   * - A command timeout: unknown, always. ioredis rejects the promise but leaves a command issued
+   *   while offline in its queue, to be sent when the link comes back.
+   * - A command issued on a ready link, or queued offline and the link came up since: it may have
+   *   been sent and run before the link died: unknown.
+   * - A command queued offline that errors before the link ever came up (the queue was flushed,
+   *   or offline queueing is off): never sent: fail.
    */
   async function call<T>(run: () => Promise<T>): Promise<Result<T>> {
     const wasReady = client.status === 'ready';
+    const readyBefore = readyCount;
     try {
       return ok(await run());
     } catch (err) {
       if (err instanceof Error && err.name === 'ReplyError') return failed('fail', err);
-      if (!wasReady) return failed('fail', err);
+      if (err instanceof Error && err.message === 'Command timed out') return failed('unknown', err);
+      if (!wasReady && readyCount === readyBefore) return failed('fail', err);
       return failed('unknown', err);
     }
   }
