@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { constants as osConstants } from 'node:os';
 import { inspect } from 'node:util';
 import { Command, CommanderError, Option } from 'commander';
 import { doctor } from '../commands/doctor.js';
@@ -65,6 +66,22 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
   const mode = parseStackMode(flags.stack);
   const drivers = parseDriverSettings(flags.driver);
   const progress = createProgress({ verbose: flags.verbose ?? false, quiet: false });
+  // Shutdown in order: the first signal stops the workload, undoes the faults, removes the run's
+  // data and proxies, then stops the servers (runCommand does it, seeing the abort); a second one
+  // exits at once, and the stack's exit hook kills its servers.
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!interrupt.signal.aborted) {
+      progress.step(`${signal}: stopping the workload and cleaning up (send it again to kill everything at once)`);
+      interrupt.abort(signal);
+      return;
+    }
+    progress.done();
+    process.stderr.write(`cachelab: ${signal} again: killed the stack's processes; the next run removes what is left\n`);
+    process.exit(signalExitCode(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const report = await runCommand({
       scenarios: scenarioNames,
@@ -82,6 +99,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
       },
       ...drivers,
       log: (line) => progress.step(line),
+      signal: interrupt.signal,
     });
     progress.done();
     if (flags.junit) await writeFile(flags.junit, renderJunit(report));
@@ -93,7 +111,14 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
     return report.ok ? 0 : 1;
   } finally {
     progress.done();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+}
+
+/** 128 + the signal's number, as a shell reports a process killed by it: 130 SIGINT, 143 SIGTERM. */
+function signalExitCode(signal: string): number {
+  return 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0);
 }
 
 function packageVersion(): string {
@@ -195,6 +220,10 @@ async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // help and version are "errors" to commander; they already printed.
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
+    }
+    if (err instanceof LabError && err.code === 'interrupted') {
+      process.stderr.write(`cachelab: ${err.message}\n`);
+      return signalExitCode(err.signal ?? 'SIGINT');
     }
     if (err instanceof LabError) {
       process.stderr.write(`cachelab: ${err.message}\n`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { scenarios } from '../../scenarios/index.js';
 import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
-import { usageError } from '../errors.js';
+import { interruptedError, LabError, usageError } from '../errors.js';
 import type { RunReport, StrategyResult } from '../runner/result.js';
 import { runScenario } from '../runner/run-scenario.js';
 import type { Scenario } from '../runner/scenario.js';
@@ -22,6 +22,12 @@ export interface RunCommandOptions {
   redis: RedisSettings;
   pg: PgSettings;
   log: (line: string) => void;
+  /**
+   * Aborted (reason: the signal's name) on SIGINT/SIGTERM: the scenario running stops its
+   * workload and undoes its faults, the stack removes the run's data and stops, and runCommand
+   * rejects with an interrupted LabError saying what was cleaned up.
+   */
+  signal?: AbortSignal;
 }
 
 /** Picks the scenarios and strategies a `run` names, or says what is valid. */
@@ -65,6 +71,12 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
       redisPersistence: persistence as StackOptions['redisPersistence'],
       runId: groups.size === 1 ? runId : `${runId}${index++}`,
       log: opts.log,
+      signal: opts.signal,
+    }).catch((err: unknown) => {
+      if (err instanceof LabError && err.code === 'interrupted') {
+        throw new LabError('interrupted', `${err.message} while the stack was starting: removed what had started`, { cause: err, signal: err.signal });
+      }
+      throw err;
     });
     stackInfo ??= {
       mode: stack.mode,
@@ -75,10 +87,18 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
     try {
       for (const { scenario, strategies } of group) {
         for (const strategy of strategies) {
+          if (opts.signal?.aborted) throw interruptedError(opts.signal);
           opts.log(`running ${scenario.name} x ${strategy}`);
-          results.push(await runScenario(scenario, strategy, stack, { redis: opts.redis, pg: opts.pg, log: opts.log }));
+          results.push(await runScenario(scenario, strategy, stack, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal }));
         }
       }
+    } catch (err) {
+      if (err instanceof LabError && err.code === 'interrupted') {
+        await stack.stop();
+        const kept = opts.stack.keep ? `kept run ${stack.runId}'s data and stack (--keep)` : `removed run ${stack.runId}'s data${stack.mode === 'local' ? ' and stopped its servers' : ' and proxies'}`;
+        throw new LabError('interrupted', `${err.message}: stopped the workload, undid its faults, ${kept}`, { cause: err, signal: err.signal });
+      }
+      throw err;
     } finally {
       await stack.stop();
     }

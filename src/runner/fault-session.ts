@@ -35,6 +35,8 @@ export class FaultSession {
     private readonly timeline: TimelineEntry[],
     /** ms a hold-until may wait for its op before it lets go. */
     private readonly holdTimeoutMs: number,
+    /** Progress lines (--verbose): each fault as it is injected. */
+    private readonly progress: (line: string) => void = () => undefined,
   ) {}
 
   reached(hit: Hit): void {
@@ -61,6 +63,7 @@ export class FaultSession {
   async inject(fault: Fault, trigger: string, scope: string, app: AppProcess | undefined): Promise<void> {
     const log = (event: string): void => {
       this.timeline.push({ at: this.history.now(), event, trigger });
+      this.progress(`fault: ${event} at ${trigger}`);
     };
     switch (fault.kind) {
       case 'toxic': {
@@ -110,6 +113,13 @@ export class FaultSession {
       default:
         return unhandled(fault);
     }
+  }
+
+  /** Lets every hold and every wait for a point go at once (the run is being interrupted). */
+  releaseAll(): void {
+    const waiters = [...this.#waiters.values()].flat();
+    this.#waiters.clear();
+    for (const resolve of waiters) resolve();
   }
 
   /** Undoes the faults of `scope`, latest first; true if there were any. */

@@ -7,7 +7,7 @@ import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
 import { strategies } from '../strategies/index.js';
 import { AppProcess, type AppAnswer, type Hit } from './app-process.js';
-import { LabError } from '../errors.js';
+import { interruptedError, LabError } from '../errors.js';
 import { History } from '../history/history.js';
 import type { StrategyResult, TimelineEntry } from './result.js';
 import type { Stack } from '../stack/contract.js';
@@ -39,6 +39,11 @@ export interface RunOptions {
   settleTimeoutMs?: number;
   /** How long a hold-until may wait before it is released and the result is unknown, ms. */
   holdTimeoutMs?: number;
+  /**
+   * Aborted on SIGINT/SIGTERM: the workload stops at once (the app process is killed, holds and
+   * waits let go), the faults are undone, and runScenario rejects with an interrupted LabError.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -83,13 +88,23 @@ export async function runScenario(
   const proxyNames = [stack.proxies.redis.name, stack.proxies.postgres.name];
   const history = new History();
   const timeline: TimelineEntry[] = [];
-  const faults = new FaultSession(injector, stack, history, timeline, options.holdTimeoutMs ?? 30_000);
+  const faults = new FaultSession(injector, stack, history, timeline, options.holdTimeoutMs ?? 30_000, options.log);
   const settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
   /** What went wrong with the run itself (not the system under test): each makes the result unknown. */
   const problems: string[] = [];
   let app: AppProcess | undefined;
+  const { signal } = options;
+  const interrupt = (): void => {
+    faults.releaseAll();
+    void app?.kill();
+  };
+  signal?.addEventListener('abort', interrupt, { once: true });
+  const stopIfInterrupted = (): void => {
+    if (signal?.aborted) throw interruptedError(signal);
+  };
 
   try {
+    stopIfInterrupted();
     await injector.heal(proxyNames);
     const initial = await stores.reset(scenario.setup, definition.cacheTtlMs);
     const config: AppConfig = {
@@ -137,6 +152,7 @@ export async function runScenario(
 
     const ctx: WorkloadContext = {
       invoke: async (client, id, op) => {
+        stopIfInterrupted();
         const record = history.invoke(id, client, op);
         const answer: AppAnswer = app ? await app.invoke(id, op) : { outcome: 'fail', error: 'no app process is running' };
         history.complete(record, answer.outcome, answer.value, answer.error);
@@ -157,6 +173,7 @@ export async function runScenario(
         if (await faults.undo(WORKLOAD_SCOPE)) await settle();
       },
       restartApp: async () => {
+        stopIfInterrupted();
         if (app) await app.kill();
         app = await startApp();
         if (app) timeline.push({ at: history.now(), event: `app restarted (pid ${app.pid}), memory empty` });
@@ -175,6 +192,7 @@ export async function runScenario(
       if (err instanceof LabError) throw err;
       problems.push(`the workload stopped early: ${err instanceof Error ? err.message : String(err)}`);
     }
+    stopIfInterrupted();
 
     // Heal: every fault removed, then wait for the app's links before judging.
     await faults.undoAll();
@@ -217,6 +235,7 @@ export async function runScenario(
       durationMs: Math.round(performance.now() - started),
     };
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     if (app) await app.kill().catch(() => undefined);
     await faults.undoAll().catch(() => undefined);
     await injector.heal(proxyNames).catch(() => undefined);

@@ -27,6 +27,13 @@ export interface StackOptions {
   runId?: string;
   /** Progress lines ("starting PostgreSQL ..."); default: none. */
   log?: (line: string) => void;
+  /**
+   * Given: the caller owns SIGINT/SIGTERM (the CLI stops its workload first) and aborts this when
+   * one arrives; a stack still starting then tears itself down and rejects with an interrupted
+   * LabError; a stack that is up waits for the caller's stop(). Absent: the stack tears itself
+   * down on SIGINT/SIGTERM (library use).
+   */
+  signal?: AbortSignal;
 }
 
 /** Where the app connects: a proxy of the fault proxy, in front of one real service. */

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { execa } from 'execa';
-import { environmentError, LabError } from '../errors.js';
+import { environmentError, interruptedError, LabError } from '../errors.js';
 import { attachProxies, createProxies, type AppProxies, type Upstreams } from './app-proxies.js';
 import { DEFAULT_POSTGRES_PORT, DEFAULT_REDIS_PORT, hostPort, redactPassword, withHostPort } from './connection-urls.js';
 import { startEmbeddedProxy } from './fault-proxy.js';
@@ -72,13 +72,17 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
     })());
   let up: Stack | undefined;
   const uninstall = onTerminationSignals({
-    // Until the stack is up there is nothing worth keeping; after that, stop() honours keep.
-    graceful: () => (up === undefined ? teardown() : up.stop()),
+    // Until the stack is up there is nothing worth keeping; after that, stop() honours keep. A
+    // caller that owns the signals (o.signal) stops its workload first and then calls stop().
+    // While starting, a caller-owned abort is seen once the start is done (a second or so), so
+    // nothing is created after a concurrent teardown has run.
+    graceful: () => (o.signal !== undefined ? Promise.resolve() : up === undefined ? teardown() : up.stop()),
     force: () => {
       if (up === undefined || !o.keep) embedded?.processes.forceKillAll();
     },
     forceOnExit: !o.keep,
     log: o.log,
+    signal: o.signal,
   });
 
   try {
@@ -101,6 +105,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
     }
     await createRunSchema(o.databaseUrl, schema);
     namespaceCreated = true;
+    if (o.signal?.aborted) throw interruptedError(o.signal);
     o.log(`stack ready in ${Date.now() - startedAt} ms: keys ${keyPrefix}*, schema ${schema}, proxies ${proxies.redis.name}, ${proxies.postgres.name}`);
 
     let stopping: Promise<void> | undefined;
@@ -160,7 +165,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
   } catch (err) {
     await teardown().catch((cleanupErr: unknown) => o.log(String(cleanupErr)));
     uninstall();
-    throw err;
+    throw o.signal?.aborted ? interruptedError(o.signal) : err;
   }
 }
 

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { environmentError } from '../errors.js';
+import { environmentError, interruptedError } from '../errors.js';
 import { createProxies } from './app-proxies.js';
 import { withHostPort } from './connection-urls.js';
 import { startEmbeddedProxy } from './fault-proxy.js';
@@ -21,6 +21,7 @@ import { onTerminationSignals } from './termination-signals.js';
  */
 export async function startLocalStack(o: LocalOptions): Promise<Stack> {
   const startedAt = Date.now();
+  if (o.signal?.aborted) throw interruptedError(o.signal);
   await reapDeadStacks(o.log);
   // Fail on a missing binary before creating anything, the postgres OS user included.
   const [redisBinary, pgBinaries] = await Promise.all([locateRedisServer(), locatePostgresBinaries()]);
@@ -32,37 +33,45 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
     keep: o.keep,
     startedAt: new Date(startedAt).toISOString(),
   });
+  /** The servers' start, settled or not: teardown waits for it, so initdb is not writing while we remove the dir. */
+  let starting: Promise<unknown> = Promise.resolve();
   let tearingDown: Promise<void> | undefined;
   const teardown = (): Promise<void> =>
     (tearingDown ??= (async () => {
-      await processes.stopAll();
+      await processes.stopAll(); // closes the set: a server that finishes starting now is stopped at once
+      await starting.catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     })());
   let up: Stack | undefined;
   const uninstall = onTerminationSignals({
-    // Until the stack is up there is nothing worth keeping; after that, stop() honours keep.
-    graceful: () => (up === undefined ? teardown() : up.stop()),
+    // Until the stack is up there is nothing worth keeping; after that, stop() honours keep. A
+    // caller that owns the signals (o.signal) stops its workload first and then calls stop().
+    graceful: () => (up === undefined ? teardown() : o.signal === undefined ? up.stop() : Promise.resolve()),
     force: () => {
       if (up === undefined || !o.keep) processes.forceKillAll();
     },
     forceOnExit: !o.keep,
     log: o.log,
+    signal: o.signal,
   });
 
   try {
     await processes.save();
     o.log(`starting Redis (AOF: ${o.redisPersistence}), PostgreSQL and the fault proxy in ${dir}`);
-    const [redis, postgres, proxyUrl] = await allSettledOrThrow([
+    const servers = allSettledOrThrow([
       RedisServer.start({ binary: redisBinary, dir, persistence: o.redisPersistence, processes }),
       PostgresServer.start({ binaries: pgBinaries, dir, osUser, processes }),
       startEmbeddedProxy({ dir, processes, exitWithUs: !o.keep }),
     ] as const);
+    starting = servers;
+    const [redis, postgres, proxyUrl] = await servers;
     const [proxies] = await Promise.all([
       createProxies(proxyUrl, { redis: `127.0.0.1:${redis.port}`, postgres: `127.0.0.1:${postgres.port}` }, 'cachelab'),
       createSchema(postgres.url, schemaFor(o.runId)).catch((err: unknown) => {
         throw environmentError(`cannot create schema ${schemaFor(o.runId)} in the local PostgreSQL`, `see ${dir}/postgres.log`, err);
       }),
     ]);
+    if (o.signal?.aborted) throw interruptedError(o.signal);
     o.log(`stack up in ${Date.now() - startedAt} ms: Redis :${redis.port}, PostgreSQL :${postgres.port}, proxy ${proxyUrl}`);
 
     let stopping: Promise<void> | undefined;
@@ -107,7 +116,7 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
   } catch (err) {
     await teardown();
     uninstall();
-    throw err;
+    throw o.signal?.aborted ? interruptedError(o.signal) : err;
   }
 }
 

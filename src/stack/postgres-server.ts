@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, appendFile, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -157,9 +157,14 @@ async function initdb(opts: PostgresServerOptions, dataDir: string, password: st
       '--no-sync', // the cluster is thrown away: skip the fsyncs, about half of initdb's time
       '--no-instructions',
     ];
-    const result = await execa(opts.binaries.initdb, args, { ...opts.osUser, env: C_LOCALE_ENV, all: true, reject: false });
+    // Detached: a Ctrl-C in the terminal reaches only us, not initdb (whose interrupted backend
+    // would print PANIC lines); we let it finish and then remove its directory.
+    const result = await execa(opts.binaries.initdb, args, { ...opts.osUser, env: C_LOCALE_ENV, all: true, reject: false, detached: true });
+    const logFile = join(opts.dir, 'postgres.log');
+    await appendFile(logFile, result.all ?? '');
     if (result.exitCode !== 0) {
-      throw environmentError(`initdb failed (exit ${result.exitCode}):\n${result.all ?? ''}`, `see the output above; data dir ${dataDir}`);
+      const how = result.exitCode === undefined ? `killed by ${result.signal ?? 'a signal'}` : `exit ${result.exitCode}`;
+      throw environmentError(`initdb failed (${how}):\n${(result.all ?? '').slice(-2000) || result.message}`, `see ${logFile}; data dir ${dataDir}`);
     }
   } finally {
     await rm(pwfile, { force: true });

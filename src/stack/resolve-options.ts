@@ -8,6 +8,7 @@ interface Common {
   runId: string;
   keep: boolean;
   log: (line: string) => void;
+  signal: AbortSignal | undefined;
 }
 
 export interface LocalOptions extends Common {
@@ -48,7 +49,7 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
   if (persistence !== undefined && !REDIS_PERSISTENCE_VALUES.includes(persistence)) {
     throw usageError(`bad Redis persistence "${String(persistence)}"`, `use one of ${REDIS_PERSISTENCE_VALUES.join(', ')}`);
   }
-  const common: Common = { runId, keep: opts.keep ?? false, log: opts.log ?? (() => undefined) };
+  const common: Common = { runId, keep: opts.keep ?? false, log: opts.log ?? (() => undefined), signal: opts.signal };
 
   const fromEnv = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
   const urls = {

@@ -8,6 +8,12 @@ export interface TerminationHandlers {
   /** false for --keep: an exit without stop() must leave the servers up. */
   forceOnExit: boolean;
   log: (line: string) => void;
+  /**
+   * The caller owns SIGINT/SIGTERM and aborts this instead: then no signal listener is installed,
+   * and `graceful` runs on abort (a second signal is the caller's to handle, by exiting: the
+   * 'exit' hook still force-kills).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -48,19 +54,27 @@ export function onTerminationSignals(handlers: TerminationHandlers): () => void 
     }
   };
   const onExit = (): void => handlers.force();
+  const onAbort = (): void => {
+    received += 1;
+    void handlers.graceful().catch((err: unknown) => handlers.log(`stopping the stack failed: ${String(err)}`));
+  };
 
-  for (const signal of SIGNALS) process.on(signal, onSignal);
+  const owner = handlers.signal;
+  if (owner === undefined) for (const signal of SIGNALS) process.on(signal, onSignal);
+  else owner.addEventListener('abort', onAbort, { once: true });
   if (handlers.forceOnExit) process.on('exit', onExit);
 
   function uninstall(): void {
     if (!installed) return;
     installed = false;
     for (const signal of SIGNALS) process.off(signal, onSignal);
+    owner?.removeEventListener('abort', onAbort);
     process.off('exit', onExit);
   }
   // While a signal's teardown runs, stop() must not remove the handlers: a second Ctrl-C still
-  // has to force-kill. The signal path uninstalls when it is done.
+  // has to force-kill. The signal path uninstalls when it is done; an abort leaves the 'exit'
+  // hook to the caller's stop().
   return () => {
-    if (received === 0) uninstall();
+    if (received === 0 || owner !== undefined) uninstall();
   };
 }
