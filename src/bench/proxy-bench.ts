@@ -2,7 +2,8 @@
  * `npm run bench:proxy`: what the embedded fault proxy costs, measured side by side in one run
  * (absolute times on these machines swing ±15% between runs; ratios within one run hold).
  *
- * Redis GETs through ioredis against 127.0.0.1:6379, over four paths, in alternating blocks:
+ * Redis GETs through ioredis against a throw-away redis-server (the local stack's), over four
+ * paths, in alternating blocks:
  * direct; a bare Node socket pipe in its own process (the floor for any Node proxy); the proxy
  * (dist/src/proxy/main.js, its own process) with no toxics; the proxy with a 0 ms latency toxic in
  * both directions. Each block measures round trips at 1 in flight (p50/p99) and throughput at 100
@@ -11,9 +12,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
+import type { Stack } from '../stack/contract.js';
 import { entryPoint } from '../stack/entry-points.js';
+import { startStack } from '../stack/stack.js';
 
-const REDIS = { host: '127.0.0.1', port: 6379 };
 const KEY = `cachelab:bench:proxy:${process.pid}`;
 const ROUNDS = 30;
 /** sequential GETs per latency block */
@@ -58,12 +61,8 @@ async function spawnChild(file: string, args: string[]): Promise<Record<string, 
   });
 }
 
-async function apiPost(base: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(base + path, { method: 'POST', body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${text}`);
-  return JSON.parse(text) as Record<string, unknown>;
-}
+/** The local stack whose redis-server the bench reads from (its own proxy is started apart). */
+let stack: Stack | undefined;
 
 async function redisClient(port: number): Promise<Redis> {
   const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
@@ -166,25 +165,28 @@ async function cleanup(): Promise<void> {
   if (direct !== undefined && direct.status === 'ready') await direct.del(KEY).catch(() => undefined);
   for (const client of clients) client.disconnect();
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await stack?.stop();
 }
 
 async function main(): Promise<number> {
+  stack = await startStack({ mode: 'local', log: (line) => process.stderr.write(`${line}\n`) });
+  const redisPort = Number(new URL(stack.redisUrl).port);
   const proxyEvent = await spawnChild(entryPoint('proxy/main'), ['--host', '127.0.0.1', '--port', '0']);
-  const url = String(proxyEvent.url);
-  const upstream = `${REDIS.host}:${REDIS.port}`;
-  const plain = await apiPost(url, '/proxies', { name: 'bench_plain', listen: '127.0.0.1:0', upstream });
-  const latency0 = await apiPost(url, '/proxies', { name: 'bench_latency0', listen: '127.0.0.1:0', upstream });
-  for (const stream of ['upstream', 'downstream']) {
-    await apiPost(url, '/proxies/bench_latency0/toxics', { type: 'latency', stream, attributes: { latency: 0 } });
+  const api = new ToxiproxyApi(String(proxyEvent.url));
+  const upstream = `127.0.0.1:${redisPort}`;
+  const plain = await api.createProxy({ name: 'bench_plain', listen: '127.0.0.1:0', upstream });
+  const latency0 = await api.createProxy({ name: 'bench_latency0', listen: '127.0.0.1:0', upstream });
+  for (const stream of ['upstream', 'downstream'] as const) {
+    await api.addToxic('bench_latency0', { type: 'latency', stream, attributes: { latency: 0 } });
   }
   const pipeEvent = await spawnChild(fileURLToPath(new URL('./socket-pipe.js', import.meta.url)), [upstream]);
   const portOf = (listen: unknown): number => Number(String(listen).split(':').at(-1));
 
   const paths: Path[] = [];
   for (const [label, port] of [
-    ['direct', REDIS.port],
+    ['direct', redisPort],
     // Direct again on its own connection: its ratio to direct is the noise floor of this run.
-    ['direct again (noise floor)', REDIS.port],
+    ['direct again (noise floor)', redisPort],
     ['bare node pipe (reference)', Number(pipeEvent.port)],
     ['cachelab proxy, no toxics', portOf(plain.listen)],
     ['cachelab proxy, latency 0 ms', portOf(latency0.listen)],

@@ -22,6 +22,12 @@ import { renderReport } from '../report/terminal.js';
 import { packageRoot } from '../stack/entry-points.js';
 import { parseDriverSettings, parseSeed, parseStackMode } from './options.js';
 import { createProgress } from './progress.js';
+import { secretMask } from './secrets.js';
+
+/** Every URL password the user gave us, masked in everything we print (see secrets.ts). */
+const mask = secretMask([...process.argv, ...Object.values(process.env)]);
+const print = (text: string): boolean => process.stdout.write(mask(text));
+const printError = (text: string): boolean => process.stderr.write(mask(text));
 
 interface RunFlags {
   strategy: string[];
@@ -77,7 +83,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
       return;
     }
     progress.done();
-    process.stderr.write(`cachelab: ${signal} again: killed the stack's processes; the next run removes what is left\n`);
+    printError(`cachelab: ${signal} again: killed the stack's processes; the next run removes what is left\n`);
     process.exit(signalExitCode(signal));
   };
   process.on('SIGINT', onSignal);
@@ -98,12 +104,12 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
         keep: flags.keep,
       },
       ...drivers,
-      log: (line) => progress.step(line),
+      log: (line) => progress.step(mask(line)),
       signal: interrupt.signal,
     });
     progress.done();
-    if (flags.junit) await writeFile(flags.junit, renderJunit(report));
-    process.stdout.write(
+    if (flags.junit) await writeFile(flags.junit, mask(renderJunit(report)));
+    print(
       flags.json
         ? JSON.stringify(report, null, 2) + '\n'
         : renderReport(report, { color: flags.color === false ? false : undefined, verbose: flags.verbose }),
@@ -132,7 +138,7 @@ function program(setExit: (code: number) => void): Command {
     .version(packageVersion())
     .exitOverride()
     .showSuggestionAfterError(true)
-    .configureOutput({ outputError: (text, write) => write(text) });
+    .configureOutput({ outputError: (text) => printError(text) });
 
   cli
     .command('list')
@@ -141,7 +147,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--no-color', 'plain output')
     .action((flags: { json?: boolean; color?: boolean }) => {
       const rows = listScenarios();
-      process.stdout.write(flags.json ? JSON.stringify(rows, null, 2) + '\n' : renderScenarioList(rows, { color: flags.color === false ? false : undefined }));
+      print(flags.json ? JSON.stringify(rows, null, 2) + '\n' : renderScenarioList(rows, { color: flags.color === false ? false : undefined }));
       setExit(0);
     });
 
@@ -167,7 +173,7 @@ function program(setExit: (code: number) => void): Command {
     .option('--no-color', 'plain output')
     .action(async (flags: { redisUrl?: string; databaseUrl?: string; toxiproxyUrl?: string; json?: boolean; color?: boolean }) => {
       const report = await doctor({ redisUrl: flags.redisUrl, databaseUrl: flags.databaseUrl, toxiproxyUrl: flags.toxiproxyUrl });
-      process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctor(report, { color: flags.color === false ? false : undefined }));
+      print(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctor(report, { color: flags.color === false ? false : undefined }));
       setExit(report.checks.every((c) => c.ok) ? 0 : 3);
     });
 
@@ -194,7 +200,7 @@ function program(setExit: (code: number) => void): Command {
           );
         },
       );
-      process.stderr.write(`cachelab proxy: Toxiproxy API on ${server.url} (Ctrl-C to stop)\n`);
+      printError(`cachelab proxy: Toxiproxy API on ${server.url} (Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
         const stop = (): void => void server.close().then(resolve);
         process.once('SIGINT', stop);
@@ -222,16 +228,16 @@ async function main(argv: string[]): Promise<number> {
       return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
     }
     if (err instanceof LabError && err.code === 'interrupted') {
-      process.stderr.write(`cachelab: ${err.message}\n`);
+      printError(`cachelab: ${err.message}\n`);
       return signalExitCode(err.signal ?? 'SIGINT');
     }
     if (err instanceof LabError) {
-      process.stderr.write(`cachelab: ${err.message}\n`);
-      if (err.hint) process.stderr.write(`  ${err.hint}\n`);
-      if (verbose && err.cause) process.stderr.write(`  cause: ${inspect(err.cause)}\n`);
+      printError(`cachelab: ${err.message}\n`);
+      if (err.hint) printError(`  ${err.hint}\n`);
+      if (verbose && err.cause) printError(`  cause: ${inspect(err.cause)}\n`);
       return err.code === 'usage' ? 2 : err.code === 'environment' ? 3 : 70;
     }
-    process.stderr.write(`cachelab: internal error (a bug; please report it): ${err instanceof Error ? err.stack : String(err)}\n`);
+    printError(`cachelab: internal error (a bug; please report it): ${err instanceof Error ? err.stack : String(err)}\n`);
     return 70;
   }
 }

@@ -80,9 +80,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
     });
     stackInfo ??= {
       mode: stack.mode,
-      redis: stack.redisUrl,
+      redis: redactPassword(stack.redisUrl),
       postgres: redactPassword(stack.databaseUrl),
-      toxiproxy: stack.toxiproxyUrl,
+      toxiproxy: redactPassword(stack.toxiproxyUrl),
     };
     try {
       for (const { scenario, strategies } of group) {

@@ -1,5 +1,5 @@
 import { environmentError } from '../errors.js';
-import { listenPort } from './connection-urls.js';
+import { listenPort, redactPassword } from './connection-urls.js';
 import type { ProxyEndpoint } from './contract.js';
 import { ToxiproxyApi, type ToxiproxyProxy } from '../drivers/toxiproxy-api.js';
 
@@ -43,7 +43,7 @@ export async function attachProxies(apiUrl: string, upstreams: Upstreams, runId:
   try {
     existing = await api.proxies();
   } catch (err) {
-    throw environmentError(`cannot list the proxies of Toxiproxy at ${apiUrl}: ${(err as Error).message}`, `check --toxiproxy-url`, err);
+    throw environmentError(`cannot list the proxies of Toxiproxy at ${redactPassword(apiUrl)}: ${(err as Error).message}`, `check --toxiproxy-url`, err);
   }
   const pick = async (service: keyof Upstreams): Promise<ProxyEndpoint> => {
     const shared = existing[SHARED_PROXY_NAMES[service]];
@@ -63,8 +63,8 @@ async function createOne(api: ToxiproxyApi, name: string, upstream: string): Pro
     return endpoint(api, await api.createProxy({ name, listen: `${host}:0`, upstream }));
   } catch (err) {
     throw environmentError(
-      `the fault proxy at ${api.baseUrl} did not create proxy ${name} (to ${upstream}): ${(err as Error).message}`,
-      `check that ${api.baseUrl} is a Toxiproxy v2 API that can listen on ${host}`,
+      `the fault proxy at ${redactPassword(api.baseUrl)} did not create proxy ${name} (to ${upstream}): ${(err as Error).message}`,
+      `check that ${redactPassword(api.baseUrl)} is a Toxiproxy v2 API that can listen on ${host}`,
       err,
     );
   }

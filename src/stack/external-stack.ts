@@ -146,7 +146,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
       describe: () => [
         `Redis        redis-cli -u '${redactPassword(o.redisUrl)}'   (keys ${keyPrefix}*; the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
         `PostgreSQL   psql '${redactPassword(o.databaseUrl)}'   (schema ${schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
-        `Fault proxy  ${toxiproxyUrl}   (proxies ${proxies.redis.name}, ${proxies.postgres.name})`,
+        `Fault proxy  ${redactPassword(toxiproxyUrl)}   (proxies ${proxies.redis.name}, ${proxies.postgres.name})`,
         ...(o.keep
           ? [`To remove    redis-cli --scan --pattern '${keyPrefix}*' | xargs redis-cli del; psql -c 'DROP SCHEMA ${schema} CASCADE'`]
           : []),

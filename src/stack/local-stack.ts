@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { environmentError, interruptedError } from '../errors.js';
 import { createProxies } from './app-proxies.js';
 import { withHostPort } from './connection-urls.js';
@@ -72,6 +73,7 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
       }),
     ]);
     if (o.signal?.aborted) throw interruptedError(o.signal);
+    await writeFile(join(dir, 'postgres.url'), `${postgres.url}\n`, { mode: 0o600 });
     o.log(`stack up in ${Date.now() - startedAt} ms: Redis :${redis.port}, PostgreSQL :${postgres.port}, proxy ${proxyUrl}`);
 
     let stopping: Promise<void> | undefined;
@@ -92,7 +94,8 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
       startRedis: () => redis.restart(),
       describe: () => [
         `Redis        redis-cli -p ${redis.port}   (the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
-        `PostgreSQL   psql '${postgres.url}'   (schema ${stack.schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
+        // The password stays in a file of the run dir (mode 0600), never on the screen or in a log.
+        `PostgreSQL   psql "$(cat ${join(dir, 'postgres.url')})"   (schema ${stack.schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
         `Fault proxy  ${proxyUrl}   (curl ${proxyUrl}/proxies)`,
         `Files        ${dir}   (redis.log, postgres.log, proxy.log)`,
         ...(o.keep

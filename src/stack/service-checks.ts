@@ -47,7 +47,7 @@ export async function checkToxiproxy(url: string): Promise<string> {
     return `version ${await new ToxiproxyApi(url).version()}`;
   } catch (err) {
     throw environmentError(
-      `Toxiproxy at ${url} is not reachable: ${message(err)}`,
+      `Toxiproxy at ${redactPassword(url)} is not reachable: ${message(err)}`,
       'start it (docker compose up -d), check --toxiproxy-url / TOXIPROXY_URL, or leave it out to use the embedded fault proxy',
       err,
     );
