@@ -20,7 +20,7 @@ import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
 import { packageRoot } from '../stack/entry-points.js';
-import { parseDriverSettings, parseSeed, parseStackMode } from './options.js';
+import { parseDriverSettings, parseOutputFile, parseSeed, parseStackMode } from './options.js';
 import { createProgress } from './progress.js';
 import { secretMask } from './secrets.js';
 
@@ -71,6 +71,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
   const seed = parseSeed(flags.seed);
   const mode = parseStackMode(flags.stack);
   const drivers = parseDriverSettings(flags.driver);
+  const junit = flags.junit === undefined ? undefined : parseOutputFile('--junit', flags.junit);
   const progress = createProgress({ verbose: flags.verbose ?? false, quiet: false });
   // Shutdown in order: the first signal stops the workload, undoes the faults, removes the run's
   // data and proxies, then stops the servers (runCommand does it, seeing the abort); a second one
@@ -108,7 +109,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
       signal: interrupt.signal,
     });
     progress.done();
-    if (flags.junit) await writeFile(flags.junit, mask(renderJunit(report)));
+    if (junit) await writeFile(junit, mask(renderJunit(report)));
     print(
       flags.json
         ? JSON.stringify(report, null, 2) + '\n'
@@ -166,13 +167,19 @@ function program(setExit: (code: number) => void): Command {
   cli
     .command('doctor')
     .description('check prerequisites (redis-server, PostgreSQL, ports, URLs) and say how to fix each')
-    .option('--redis-url <url>')
-    .option('--database-url <url>')
-    .option('--toxiproxy-url <url>')
+    .addOption(new Option('--stack <mode>', 'check for a local or an external stack, as run would').choices(['local', 'external']))
+    .option('--redis-url <url>', 'external Redis (env REDIS_URL)')
+    .option('--database-url <url>', 'external PostgreSQL (env DATABASE_URL)')
+    .option('--toxiproxy-url <url>', 'external Toxiproxy API (env TOXIPROXY_URL)')
     .option('--json', 'print as JSON')
     .option('--no-color', 'plain output')
-    .action(async (flags: { redisUrl?: string; databaseUrl?: string; toxiproxyUrl?: string; json?: boolean; color?: boolean }) => {
-      const report = await doctor({ redisUrl: flags.redisUrl, databaseUrl: flags.databaseUrl, toxiproxyUrl: flags.toxiproxyUrl });
+    .action(async (flags: { stack?: string; redisUrl?: string; databaseUrl?: string; toxiproxyUrl?: string; json?: boolean; color?: boolean }) => {
+      const report = await doctor({
+        mode: parseStackMode(flags.stack),
+        redisUrl: flags.redisUrl,
+        databaseUrl: flags.databaseUrl,
+        toxiproxyUrl: flags.toxiproxyUrl,
+      });
       print(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctor(report, { color: flags.color === false ? false : undefined }));
       setExit(report.checks.every((c) => c.ok) ? 0 : 3);
     });
@@ -212,6 +219,11 @@ function program(setExit: (code: number) => void): Command {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // A reader that went away (`cachelab run ... | head -1`) is not our failure: stop writing, keep
+  // the exit code of the work, which has cleaned up by the time it prints.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
   let code = 0;
   const cli = program((c) => (code = c));
   const verbose = argv.includes('--verbose') || argv.includes('-v');
@@ -225,7 +237,13 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // help and version are "errors" to commander; they already printed.
-      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' ? 0 : 2;
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed') return 0;
+      if (err.code === 'commander.unknownOption') {
+        const command = cli.commands.find((c) => c.name() === argv[2]) ?? cli;
+        const flags = command.options.map((option) => option.long).filter((flag): flag is string => flag !== undefined);
+        printError(`  valid options for cachelab${command === cli ? '' : ` ${command.name()}`}: ${flags.join(', ')}\n`);
+      }
+      return 2;
     }
     if (err instanceof LabError && err.code === 'interrupted') {
       printError(`cachelab: ${err.message}\n`);

@@ -1,6 +1,37 @@
-import { defaultPgSettings, type PgSettings } from '../drivers/postgres.js';
-import { defaultRedisSettings, type RedisSettings } from '../drivers/redis.js';
+import { defaultPgSettings, pgSettingRanges, type PgSettings } from '../drivers/postgres.js';
+import { defaultRedisSettings, redisSettingRanges, type RedisSettings } from '../drivers/redis.js';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { usageError } from '../errors.js';
+
+/**
+ * `--junit <file>` (and other output files): checked before any work, so a long run never ends
+ * with its report lost. The directory must exist and be writable; an existing file must be a
+ * writable file. Returns the absolute path.
+ */
+export function parseOutputFile(flag: string, raw: string): string {
+  const path = resolve(raw);
+  const dir = dirname(path);
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw usageError(`${flag} ${raw}: cannot write into ${dir}`, 'give a path in an existing directory you can write to');
+  }
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(path);
+  } catch {
+    return path; // a new file
+  }
+  if (!existing.isFile()) throw usageError(`${flag} ${raw}: ${path} is not a regular file`, 'give a file path');
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    throw usageError(`${flag} ${raw}: ${path} is not writable`, 'give a file you can write to');
+  }
+  return path;
+}
 
 /** `--seed n`: a non-negative integer. */
 export function parseSeed(raw: string | undefined): number {
@@ -37,8 +68,13 @@ export function parseDriverSettings(pairs: string[]): { redis: RedisSettings; pg
       if (raw !== 'true' && raw !== 'false') throw usageError(`--driver ${match[1]}.${name} takes true or false, got "${raw}"`);
       target[name] = raw === 'true';
     } else {
-      if (!/^\d+$/.test(raw)) throw usageError(`--driver ${match[1]}.${name} takes a non-negative integer, got "${raw}"`);
-      target[name] = Number(raw);
+      const ranges: Record<string, [number, number] | undefined> = match[1] === 'redis' ? redisSettingRanges : pgSettingRanges;
+      const [min, max] = ranges[name] ?? [0, Number.MAX_SAFE_INTEGER];
+      const value = Number(raw);
+      if (!/^\d+$/.test(raw) || value < min || value > max) {
+        throw usageError(`--driver ${match[1]}.${name} takes an integer from ${min} to ${max}, got "${raw}"`, 'the README lists each setting with its range');
+      }
+      target[name] = value;
     }
   }
   return { redis: redis as unknown as RedisSettings, pg: pg as unknown as PgSettings };

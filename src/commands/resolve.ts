@@ -34,7 +34,7 @@ export function resolveNames(kind: string, names: readonly string[], valid: read
     const guess = closest(name, valid);
     throw usageError(
       `unknown ${kind} "${name}"${guess ? `: did you mean "${guess}"?` : ''}`,
-      `valid ${kind}s: ${valid.join(', ')}`,
+      `valid ${kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`}: ${valid.join(', ')}`,
     );
   }
   return [...names];

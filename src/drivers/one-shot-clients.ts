@@ -15,10 +15,14 @@ export async function withRedis<T>(url: string, fn: (redis: Redis) => Promise<T>
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  // Failures reach us through connect() and the commands; without a listener ioredis prints them.
-  redis.on('error', () => undefined);
+  // Without a listener ioredis prints errors. The first one says why a connect failed
+  // (ECONNREFUSED, ENOTFOUND, WRONGPASS), where connect() itself only says "Connection is closed."
+  let firstError: Error | undefined;
+  redis.on('error', (err: Error) => (firstError ??= err));
   try {
-    await redis.connect();
+    await redis.connect().catch((err: unknown) => {
+      throw firstError ?? err;
+    });
     return await fn(redis);
   } finally {
     redis.disconnect();

@@ -13,6 +13,18 @@ export interface PgSettings {
   idleTimeoutMs: number;
 }
 
+/**
+ * What node-postgres really accepts for each setting (inclusive). pg reads a pool size of 0 as
+ * 10, and a connection or query timeout of 0 as "wait for ever"; an idle timeout of 0 keeps idle
+ * connections for ever, which is allowed.
+ */
+export const pgSettingRanges: Record<keyof PgSettings, [number, number]> = {
+  poolMax: [1, 1000],
+  connectionTimeoutMs: [1, 2 ** 31 - 1],
+  queryTimeoutMs: [1, 2 ** 31 - 1],
+  idleTimeoutMs: [0, 2 ** 31 - 1],
+};
+
 export const defaultPgSettings: PgSettings = {
   poolMax: 4,
   connectionTimeoutMs: 2000,

@@ -22,6 +22,20 @@ export interface RedisSettings {
   retryDelayMs: number;
 }
 
+/** Longest delay a Node timer takes, ms; longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * What ioredis really accepts for each numeric setting (inclusive). A commandTimeout or
+ * connectTimeout of 0 makes every command or connect fail at once.
+ */
+export const redisSettingRanges: Record<'maxRetriesPerRequest' | 'commandTimeoutMs' | 'connectTimeoutMs' | 'retryDelayMs', [number, number]> = {
+  maxRetriesPerRequest: [0, 1000],
+  commandTimeoutMs: [1, MAX_TIMER_MS],
+  connectTimeoutMs: [1, MAX_TIMER_MS],
+  retryDelayMs: [0, MAX_TIMER_MS],
+};
+
 export const defaultRedisSettings: RedisSettings = {
   maxRetriesPerRequest: 0,
   enableOfflineQueue: true,

@@ -78,9 +78,14 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
       urls.redis === undefined ? '--redis-url (or REDIS_URL)' : '',
       urls.database === undefined ? '--database-url (or DATABASE_URL)' : '',
     ];
+    // Often a stray variable in the environment chose external mode: say which one.
+    const fromEnvOnly = (['REDIS_URL', 'DATABASE_URL', 'TOXIPROXY_URL'] as const).filter(
+      (name, i) => fromEnv(name) !== undefined && [opts.redisUrl, opts.databaseUrl, opts.toxiproxyUrl][i] === undefined,
+    );
+    const stray = fromEnvOnly.length > 0 && opts.mode === undefined ? ` (${fromEnvOnly.join(', ')} set in the environment chose it)` : '';
     throw usageError(
-      `the external stack needs ${missing.filter(Boolean).join(' and ')}`,
-      'give both URLs (and optionally --toxiproxy-url), or use --stack local to start a throw-away stack',
+      `the external stack needs ${missing.filter(Boolean).join(' and ')}${stray}`,
+      `give both URLs (and optionally --toxiproxy-url), or pass --stack local to start a throw-away stack${stray ? `, or unset ${fromEnvOnly.join(' and ')}` : ''}`,
     );
   }
   return {

@@ -8,6 +8,25 @@ const cachelab = (args: string[], extraEnv: Record<string, string> = {}) =>
   execa('node', [cli, ...args], { env: { ...env, ...extraEnv }, reject: false, timeout: 60_000 });
 
 describe('the CLI on bad input', () => {
+  it('exits 2 before any work for a --junit path it cannot write, a bad driver value, and doctor with a stray URL', async () => {
+    const [junit, driver, doctor] = await Promise.all([
+      cachelab(['run', 'payment-double-spend', '--junit', '/nonexistent/dir/r.xml']),
+      cachelab(['run', 'payment-double-spend', '--driver', 'redis.commandTimeoutMs=0']),
+      cachelab(['doctor'], { REDIS_URL: 'redis://127.0.0.1:6379' }),
+    ]);
+    expect([junit.exitCode, driver.exitCode, doctor.exitCode]).toEqual([2, 2, 2]);
+    expect(junit.stderr).toContain('--junit /nonexistent/dir/r.xml: cannot write into /nonexistent/dir');
+    expect(junit.stderr).not.toContain('starting Redis');
+    expect(driver.stderr).toContain('takes an integer from 1 to');
+    expect(doctor.stderr).toContain('REDIS_URL set in the environment chose it');
+    expect(doctor.stderr).toContain('--stack local');
+  });
+
+  it('names the valid strategies, in plural', async () => {
+    const r = await cachelab(['run', 'payment-double-spend', '--strategy', 'nope']);
+    expect(r.stderr).toContain('valid strategies: ');
+  });
+
   it('exits 2 for an unknown scenario, names the valid ones and suggests the closest', async () => {
     const r = await cachelab(['run', 'payment-double-spnd']);
     expect(r.exitCode).toBe(2);
@@ -29,13 +48,14 @@ describe('the CLI on bad input', () => {
     expect(results[1]?.stderr).toContain('--seed must be a non-negative integer');
     expect(results[2]?.stderr).toMatch(/local.*external/);
     expect(results[3]?.stderr).toContain("unknown option '--bogus'");
+    expect(results[3]?.stderr).toContain('valid options for cachelab run: --all, --strategy, --json, --junit');
     expect(results[4]?.stderr).toContain('--all');
   });
 
-  it('exits 3 without a stack trace when an external service cannot be reached, naming it and the fix', async () => {
+  it('exits 3 without a stack trace when an external service cannot be reached, naming it, the cause and the fix', async () => {
     const r = await cachelab(['run', 'payment-double-spend', '--redis-url', 'redis://127.0.0.1:1', '--database-url', 'postgres://root@127.0.0.1:1/x']);
     expect(r.exitCode).toBe(3);
-    expect(r.stderr).toMatch(/Redis|PostgreSQL/);
+    expect(r.stderr).toMatch(/(Redis|PostgreSQL) at \S+ is not usable: .*ECONNREFUSED/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 

@@ -1,5 +1,7 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDriverSettings, parseSeed, parseStackMode } from '../../src/cli/options.js';
+import { parseDriverSettings, parseOutputFile, parseSeed, parseStackMode } from '../../src/cli/options.js';
 import { closest, resolveNames } from '../../src/commands/resolve.js';
 import { selectRuns } from '../../src/commands/run.js';
 import { LabError } from '../../src/errors.js';
@@ -44,8 +46,24 @@ describe('argv handling', () => {
   it('rejects an unknown driver setting by listing the valid ones, and a value of the wrong type', () => {
     expect(usage(() => parseDriverSettings(['redis.nope=1'])).hint).toContain('redis.commandTimeoutMs');
     expect(usage(() => parseDriverSettings(['redis.enableOfflineQueue=yes'])).message).toContain('true or false');
-    expect(usage(() => parseDriverSettings(['pg.poolMax=-3'])).message).toContain('non-negative integer');
+    expect(usage(() => parseDriverSettings(['pg.poolMax=-3'])).message).toContain('takes an integer from 1 to 1000');
     expect(usage(() => parseDriverSettings(['poolMax=3'])).message).toContain('unknown --driver setting');
+  });
+
+  it('rejects driver values the client would misread, naming the range: no instant timeouts, no pool of 0 read as 10', () => {
+    expect(usage(() => parseDriverSettings(['redis.commandTimeoutMs=0'])).message).toBe(
+      '--driver redis.commandTimeoutMs takes an integer from 1 to 2147483647, got "0"',
+    );
+    expect(usage(() => parseDriverSettings(['pg.poolMax=0'])).message).toContain('from 1 to 1000, got "0"');
+    expect(usage(() => parseDriverSettings(['pg.queryTimeoutMs=0'])).message).toContain('from 1 to');
+    expect(usage(() => parseDriverSettings(['redis.connectTimeoutMs=99999999999'])).message).toContain('to 2147483647');
+    expect(parseDriverSettings(['pg.idleTimeoutMs=0', 'redis.maxRetriesPerRequest=0']).pg.idleTimeoutMs).toBe(0);
+  });
+
+  it('checks an output file before any work: an existing writable directory, a writable regular file', () => {
+    expect(parseOutputFile('--junit', 'report.xml')).toBe(join(process.cwd(), 'report.xml'));
+    expect(usage(() => parseOutputFile('--junit', '/nonexistent/dir/r.xml')).message).toBe('--junit /nonexistent/dir/r.xml: cannot write into /nonexistent/dir');
+    expect(usage(() => parseOutputFile('--junit', tmpdir())).message).toContain('is not a regular file');
   });
 
   it('suggests the closest name for a typo or a prefix, and nothing for a stranger', () => {
