@@ -377,8 +377,8 @@ describe('toxics', () => {
     await withProxy();
     const cases: [unknown, RegExp][] = [
       [{ type: 'slicer', attributes: { average_size: 0 } }, /average_size must be an integer from 1 to/],
-      [{ type: 'slicer', attributes: { average_size: 10, size_variation: 20 } }, /size_variation \(20\) must be less than average_size \(10\)/],
-      [{ type: 'slicer', attributes: { average_size: 5, size_variation: 5 } }, /must be less than average_size/],
+      [{ type: 'slicer', attributes: { average_size: 10, size_variation: 20 } }, /size_variation \(20\) must be at most average_size \+ 1 \(11\)/],
+      [{ type: 'slicer', attributes: { average_size: 5, size_variation: 7 } }, /must be at most average_size \+ 1/],
       [{ type: 'bandwidth', attributes: { rate: 0 } }, /bandwidth attribute rate must be an integer from 1 to \d+ \(KB\/s\), got 0/],
       [{ type: 'bandwidth' }, /rate must be an integer from 1/],
       [{ type: 'latency', attributes: { latency: -1 } }, /latency attribute latency must be an integer from 0 to 2147483647 \(ms\), got -1/],

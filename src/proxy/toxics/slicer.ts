@@ -5,7 +5,7 @@ import { defineToxic, type Chunk, type StageOutput } from './toxic.js';
 export interface SlicerAttributes {
   /** bytes: average piece size; at least 1 */
   readonly average_size: number;
-  /** bytes: pieces vary by up to ± this much; less than average_size */
+  /** bytes: pieces vary by up to ± this much; at most average_size + 1 */
   readonly size_variation: number;
   /** µs (not ms) waited after each piece */
   readonly delay: number;
@@ -17,12 +17,14 @@ const MAX_INT32 = 2_147_483_647;
 /**
  * Piece boundaries for `length` bytes, as the real server computes them: halve around the middle,
  * shifted by up to ± size_variation, until a piece is within size_variation of average_size. With
- * 1 <= average_size and size_variation < average_size every split point is inside the piece, so this
- * always terminates (the real server recurses forever or panics outside that range; we refuse it).
+ * 1 <= average_size and size_variation <= average_size + 1 every split point lies within the piece
+ * (at worst on its start: an empty half, dropped, and the other half split again with a new draw),
+ * so this terminates; the real server recurses forever or panics outside that range, we refuse it.
  */
 export function sliceOffsets(length: number, attrs: SlicerAttributes, random: () => number): number[] {
   const ends: number[] = [];
   const split = (start: number, end: number): void => {
+    if (end <= start) return;
     if (end - start - attrs.average_size <= attrs.size_variation) {
       ends.push(end);
       return;
@@ -70,8 +72,8 @@ export const slicer = defineToxic<SlicerAttributes>({
     delay: { goType: 'int', unit: 'µs', min: 0, max: MAX_INT32 },
   },
   validate: (attrs) =>
-    attrs.size_variation < attrs.average_size
+    attrs.size_variation <= attrs.average_size + 1
       ? undefined
-      : `slicer size_variation (${attrs.size_variation}) must be less than average_size (${attrs.average_size})`,
+      : `slicer size_variation (${attrs.size_variation}) must be at most average_size + 1 (${attrs.average_size + 1}): the real Toxiproxy panics beyond that`,
   createStage: (attrs, out) => new SlicerStage(attrs, out),
 });
