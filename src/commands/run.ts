@@ -72,6 +72,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
       runId: groups.size === 1 ? runId : `${runId}${index++}`,
       log: opts.log,
       signal: opts.signal,
+      seed: opts.seed,
     }).catch((err: unknown) => {
       if (err instanceof LabError && err.code === 'interrupted') {
         throw new LabError('interrupted', `${err.message} while the stack was starting: removed what had started`, { cause: err, signal: err.signal });
@@ -89,7 +90,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
         for (const strategy of strategies) {
           if (opts.signal?.aborted) throw interruptedError(opts.signal);
           opts.log(`running ${scenario.name} x ${strategy}`);
-          results.push(await runScenario(scenario, strategy, stack, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal }));
+          results.push({ ...(await runScenario(scenario, strategy, stack, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal })), seed: opts.seed });
         }
       }
     } catch (err) {

@@ -46,7 +46,7 @@ export function renderSkipped(result: StrategyResult, paint: ChalkInstance): str
 
 function title(result: StrategyResult, paint: ChalkInstance): string {
   const name = paint.bold(`━━ ${result.scenario} × ${result.strategy}`);
-  const duration = paint.dim(`(${(result.durationMs / 1000).toFixed(1)} s)`);
+  const duration = paint.dim(`(${(result.durationMs / 1000).toFixed(1)} s${result.seed === undefined ? '' : `, seed ${result.seed}`})`);
   const verdict = `verdict ${paintVerdict(result.verdict, paint)}    ${paintMatch(result, paint)}`;
   const lines = [`${name} ${duration}`, `${INDENT}${verdict}`];
   if (result.expectation !== '') lines.push(paint.dim(wrap(result.expectation)));

@@ -35,6 +35,8 @@ export interface StrategyResult {
   timeline: TimelineEntry[];
   history: CompletedOp[];
   durationMs: number;
+  /** The run's --seed (fault proxy draws), to replay it; absent where a result was made without a run. */
+  seed?: number;
 }
 
 export interface RunReport {

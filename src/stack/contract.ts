@@ -25,6 +25,11 @@ export interface StackOptions {
   keep?: boolean;
   /** [a-z0-9_], at most 40 chars; default a short random id. Names the key prefix and schema. */
   runId?: string;
+  /**
+   * Seeds the embedded fault proxy's random draws (toxicity, jitter, slicer sizes), so the same
+   * seed gives the same draws. A Toxiproxy of the user's (toxiproxyUrl) draws on its own.
+   */
+  seed?: number;
   /** Progress lines ("starting PostgreSQL ..."); default: none. */
   log?: (line: string) => void;
   /**

@@ -97,10 +97,11 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
       const dir = await createRunDir(o.runId);
       embedded = { dir, processes: new OwnedProcesses(dir, { ownerPid: process.pid, pids: [], keep: o.keep, startedAt: new Date(startedAt).toISOString() }) };
       await embedded.processes.save();
-      toxiproxyUrl = await startEmbeddedProxy({ dir, processes: embedded.processes, exitWithUs: !o.keep });
+      toxiproxyUrl = await startEmbeddedProxy({ dir, processes: embedded.processes, exitWithUs: !o.keep, seed: o.seed });
       proxies = await createProxies(toxiproxyUrl, upstreams, 'cachelab');
     } else {
       toxiproxyUrl = o.toxiproxyUrl;
+      if (o.seed !== undefined) o.log('the seed does not reach a Toxiproxy of yours: its toxicity and jitter draws are its own');
       proxies = await attachProxies(toxiproxyUrl, upstreams, o.runId, createdProxies);
     }
     await createRunSchema(o.databaseUrl, schema);

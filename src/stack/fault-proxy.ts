@@ -18,6 +18,8 @@ export interface EmbeddedProxyOptions {
    * --keep, where it must outlive us.
    */
   exitWithUs: boolean;
+  /** Seed of the proxy's random draws; undefined: a random one. */
+  seed: number | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function startEmbeddedProxy(opts: EmbeddedProxyOptions): Promise<st
   const child = await ManagedChild.spawn({
     role: 'proxy',
     file: process.execPath,
-    args: [entry, '--host', '127.0.0.1', '--port', '0'],
+    args: [entry, '--host', '127.0.0.1', '--port', '0', ...(opts.seed === undefined ? [] : ['--seed', String(opts.seed)])],
     cwd: opts.dir,
     output: { logFile },
     ipc: opts.exitWithUs,

@@ -62,7 +62,7 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
     const servers = allSettledOrThrow([
       RedisServer.start({ binary: redisBinary, dir, persistence: o.redisPersistence, processes }),
       PostgresServer.start({ binaries: pgBinaries, dir, osUser, processes }),
-      startEmbeddedProxy({ dir, processes, exitWithUs: !o.keep }),
+      startEmbeddedProxy({ dir, processes, exitWithUs: !o.keep, seed: o.seed }),
     ] as const);
     starting = servers;
     const [redis, postgres, proxyUrl] = await servers;

@@ -9,6 +9,7 @@ interface Common {
   keep: boolean;
   log: (line: string) => void;
   signal: AbortSignal | undefined;
+  seed: number | undefined;
 }
 
 export interface LocalOptions extends Common {
@@ -49,7 +50,7 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
   if (persistence !== undefined && !REDIS_PERSISTENCE_VALUES.includes(persistence)) {
     throw usageError(`bad Redis persistence "${String(persistence)}"`, `use one of ${REDIS_PERSISTENCE_VALUES.join(', ')}`);
   }
-  const common: Common = { runId, keep: opts.keep ?? false, log: opts.log ?? (() => undefined), signal: opts.signal };
+  const common: Common = { runId, keep: opts.keep ?? false, log: opts.log ?? (() => undefined), signal: opts.signal, seed: opts.seed };
 
   const fromEnv = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
   const urls = {

@@ -72,6 +72,13 @@ describe('local stack', () => {
     expect(lines.some((line) => line.startsWith('stack up in'))).toBe(true);
   });
 
+  it('hands --seed to the fault proxy, so its random draws repeat', async () => {
+    const stack = await startStack({ mode: 'local', seed: 4242 });
+    started.push(stack);
+    const proxyPid = recordedPids(runDir(stack)).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('proxy/main'));
+    expect(readFileSync(`/proc/${proxyPid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--seed', '4242']));
+  });
+
   it('with keep, leaves the servers and data up after stop and says how to reach them', async () => {
     const stack = await startStack({ mode: 'local', keep: true });
     const dir = runDir(stack);
@@ -85,7 +92,9 @@ describe('local stack', () => {
       expect(JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8'))).toMatchObject({ keep: true });
       const text = stack.describe().join('\n');
       expect(text).toContain(`redis-cli -p ${new URL(stack.redisUrl).port}`);
-      expect(text).toContain(`psql '${stack.databaseUrl}'`);
+      expect(text).toContain(`psql "$(cat ${join(dir, 'postgres.url')})"`);
+      expect(text).not.toContain(new URL(stack.databaseUrl).password);
+      expect(readFileSync(join(dir, 'postgres.url'), 'utf8').trim()).toBe(stack.databaseUrl);
       expect(text).toContain(stack.toxiproxyUrl);
       expect(text).toContain(`kill ${pids.join(' ')}`);
     } finally {
