@@ -15,7 +15,8 @@ export function withHostPort(url: string, host: string, port: number): string {
 /** `url` with any password replaced by ***, for lines a user may paste into a ticket or CI log. */
 export function redactPassword(url: string): string {
   const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
+  if (parsed.password === '') return url; // as given: URL would add a trailing slash to http://h:p
+  parsed.password = '***';
   return parsed.toString();
 }
 

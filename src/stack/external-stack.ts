@@ -12,6 +12,7 @@ import { createRunDir } from './run-dir.js';
 import { checkPostgres, checkRedis, checkToxiproxy, redisPersistenceOf } from './service-checks.js';
 import type { Stack } from './contract.js';
 import { onTerminationSignals } from './termination-signals.js';
+import { OwnerLease, ownerComment, ownerRecord, reapDeadRuns, type OwnerRecord } from './run-owner.js';
 import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
 import { waitUntil } from './wait-until.js';
 
@@ -42,6 +43,8 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
 
   let embedded: { dir: string; processes: OwnedProcesses } | undefined;
   let namespaceCreated = false;
+  const owner = ownerRecord(o.keep);
+  let lease: OwnerLease | undefined;
   const createdProxies: string[] = [];
   let tearingDown: Promise<void> | undefined;
   const teardown = (): Promise<void> =>
@@ -54,6 +57,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
         );
       // createdProxies only ever holds proxies on their Toxiproxy; ours go away with the process.
       const theirs = o.toxiproxyUrl === undefined ? undefined : new ToxiproxyApi(o.toxiproxyUrl);
+      await lease?.release(false); // first, or a renewal could write the key back after its deletion
       await Promise.all([
         namespaceCreated && attempt(`deleting Redis keys ${keyPrefix}*`, () => deleteKeysWithPrefix(o.redisUrl, keyPrefix)),
         namespaceCreated && attempt(`dropping schema ${schema}`, () => dropSchema(o.databaseUrl, schema)),
@@ -86,6 +90,12 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
   });
 
   try {
+    // Claim the namespace before anything else exists in it, so a run killed at any point leaves
+    // an owner record that the next run can judge. Leftovers of dead runs go first.
+    await reapDeadRuns(o, o.runId, o.log);
+    await createRunSchema(o.databaseUrl, schema, owner);
+    namespaceCreated = true;
+    lease = await OwnerLease.take(o.redisUrl, o.runId, owner);
     const upstreams: Upstreams = {
       redis: hostPortString(o.redisUrl, DEFAULT_REDIS_PORT),
       postgres: hostPortString(o.databaseUrl, DEFAULT_POSTGRES_PORT),
@@ -104,8 +114,6 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
       if (o.seed !== undefined) o.log('the seed does not reach a Toxiproxy of yours: its toxicity and jitter draws are its own');
       proxies = await attachProxies(toxiproxyUrl, upstreams, o.runId, createdProxies);
     }
-    await createRunSchema(o.databaseUrl, schema);
-    namespaceCreated = true;
     if (o.signal?.aborted) throw interruptedError(o.signal);
     o.log(`stack ready in ${Date.now() - startedAt} ms: keys ${keyPrefix}*, schema ${schema}, proxies ${proxies.redis.name}, ${proxies.postgres.name}`);
 
@@ -156,6 +164,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
         (stopping ??= (async () => {
           if (o.keep) {
             await embedded?.processes.keep();
+            await lease?.release(true);
             o.log(`keeping run ${o.runId}: keys ${keyPrefix}*, schema ${schema}`);
           } else {
             await teardown();
@@ -171,9 +180,9 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
 }
 
 /** The schema must be new: an existing one belongs to another run and stop() would drop it. */
-async function createRunSchema(databaseUrl: string, schema: string): Promise<void> {
+async function createRunSchema(databaseUrl: string, schema: string, owner: OwnerRecord): Promise<void> {
   try {
-    await createSchema(databaseUrl, schema);
+    await createSchema(databaseUrl, schema, ownerComment(schema, owner));
   } catch (err) {
     if ((err as { code?: unknown }).code === '42P06') {
       throw new LabError('usage', `schema ${schema} already exists in ${redactPassword(databaseUrl)}`, {

@@ -19,8 +19,11 @@ export function schemaFor(runId: string): string {
  * Creates the run's schema. Fails if it exists: it would belong to another run, and stop()
  * drops the schema it was given.
  */
-export async function createSchema(databaseUrl: string, schema: string): Promise<void> {
-  await withPostgres(databaseUrl, (client) => client.query(`CREATE SCHEMA ${schema}`));
+export async function createSchema(databaseUrl: string, schema: string, comment?: string): Promise<void> {
+  await withPostgres(databaseUrl, async (client) => {
+    await client.query(`CREATE SCHEMA ${schema}`);
+    if (comment !== undefined) await client.query(comment);
+  });
 }
 
 export async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
