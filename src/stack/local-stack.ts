@@ -7,6 +7,7 @@ import { startEmbeddedProxy } from './fault-proxy.js';
 import { createSchema, keyPrefixFor, schemaFor } from './namespace.js';
 import { OwnedProcesses } from './owned-processes.js';
 import { ensurePostgresOsUser } from './postgres-os-user.js';
+import { binariesReachableBy } from './postgres-binaries.js';
 import { locatePostgresBinaries, PostgresServer } from './postgres-server.js';
 import { reapDeadStacks } from './reaper.js';
 import { locateRedisServer, RedisServer } from './redis-server.js';
@@ -27,6 +28,7 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
   // Fail on a missing binary before creating anything, the postgres OS user included.
   const [redisBinary, pgBinaries] = await Promise.all([locateRedisServer(), locatePostgresBinaries()]);
   const osUser = await ensurePostgresOsUser(o.log);
+  const reachableBinaries = await binariesReachableBy(pgBinaries, osUser, o.log);
   const dir = await createRunDir(o.runId);
   const processes = new OwnedProcesses(dir, {
     ownerPid: process.pid,
@@ -61,7 +63,7 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
     o.log(`starting Redis (AOF: ${o.redisPersistence}), PostgreSQL and the fault proxy in ${dir}`);
     const servers = allSettledOrThrow([
       RedisServer.start({ binary: redisBinary, dir, persistence: o.redisPersistence, processes }),
-      PostgresServer.start({ binaries: pgBinaries, dir, osUser, processes }),
+      PostgresServer.start({ binaries: reachableBinaries, dir, osUser, processes }),
       startEmbeddedProxy({ dir, processes, exitWithUs: !o.keep, seed: o.seed }),
     ] as const);
     starting = servers;
