@@ -80,8 +80,15 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
+      } catch (err) {
+        return failed('fail', err);
+      }
+      try {
         await client.query('BEGIN');
       } catch (err) {
+        // A pooled connection the proxy cut while it sat idle: destroy it, or the pool keeps
+        // counting it as checked out and runs dry.
+        client.release(true);
         return failed('fail', err);
       }
       return ok(transaction(client));
