@@ -57,6 +57,10 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
   // pg-pool re-emits errors of idle clients (a proxy that cut the link); without a listener that
   // kills the process. The next query on a fresh client tells the strategy what it needs.
   pool.on('error', () => undefined);
+  // A checked-out client has lost the pool's listener: a link cut while it is out (mid-transaction)
+  // then emits 'error' with nobody listening, which kills the app. Its statements are rejected as
+  // well, and those rejections are what we classify.
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   const driver: DbDriver = {
     query: async <R extends Row>(sql: string, params: unknown[] = []) => {
