@@ -41,6 +41,8 @@ async function serve(id: string, op: ClientOp): Promise<OpResult & { strategyThr
         return strategy.write ? await strategy.write(op.key, op.value, ctx) : unsupported();
       case 'add':
         return strategy.add ? await strategy.add(op.key, op.item, ctx) : unsupported();
+      case 'order':
+        return strategy.order ? await strategy.order(op.key, ctx) : unsupported();
     }
   } catch (err) {
     // A bug in a strategy: the op may have done anything before it threw.

@@ -15,6 +15,8 @@ export interface StoreSnapshot {
   ledger: LedgerRow[];
   /** Set members (e.g. order ids) per set key, in the database and in the cache, sorted; TTL of the cache set. */
   sets: Record<string, { db: string[]; cache: string[]; ttlMs?: number | null }>;
+  /** Every row of the orders table (one unit sold each), in insertion order. */
+  orders: OrderRow[];
   /**
    * The strategies' bookkeeping under `_meta:` (2PC intents, lease tokens, versions, streams):
    * shown apart, never compared with the database nor counted as data.
@@ -28,6 +30,13 @@ export interface LedgerRow {
   amount: number;
   /** applied: the debit stands; compensated: a saga refunded it. */
   status: 'applied' | 'compensated';
+}
+
+export interface OrderRow {
+  /** The order op's id. */
+  opId: string;
+  /** The records key holding the item's stock. */
+  item: string;
 }
 
 /** What the scenario set up, so checkers know where the run started. */

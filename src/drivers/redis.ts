@@ -86,6 +86,15 @@ export interface RedisDriver {
   atomically(commands: [command: 'set' | 'del', key: string, ...args: string[]][]): Promise<Result<void>>;
   /** Value and TTL of a key; ok(null) when absent. */
   entry(key: string): Promise<Result<CacheEntry | null>>;
+  /** INCRBY (a negative delta decrements): ok(the new value). An absent key counts as 0 and is created. */
+  incrBy(key: string, delta: number): Promise<Result<number>>;
+  /**
+   * Adds `delta` to the integer at `key` in one atomic step (a Lua script), only if the key exists
+   * and the result stays >= 0: ok(the new value), ok('missing') when the key is absent (nothing
+   * changed; the caller decides how to rebuild it), ok('insufficient') when the result would be
+   * below 0 (nothing changed). A check-and-decrement no other client can interleave with.
+   */
+  adjustCounter(key: string, delta: number): Promise<Result<number | 'missing' | 'insufficient'>>;
   sadd(key: string, member: string): Promise<Result<void>>;
   smembers(key: string): Promise<Result<string[]>>;
   /** Every key of this namespace, without the prefix. */
@@ -171,6 +180,15 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
         if (value === null) return null;
         return { value, ttlMs: pttl < 0 ? null : pttl };
       }),
+    incrBy: (key, delta) => call(() => client.incrby(key, delta)),
+    adjustCounter: (key, delta) =>
+      call(async () => {
+        // EVAL with numkeys 1: ioredis prefixes KEYS[1] like any other key.
+        const reply = (await client.eval(ADJUST_COUNTER, 1, key, delta)) as number | string;
+        if (reply === 'missing' || reply === 'insufficient') return reply;
+        if (typeof reply !== 'number') throw new Error(`unexpected reply from the counter script: ${JSON.stringify(reply)}`);
+        return reply;
+      }),
     sadd: (key, member) =>
       call(async () => {
         await client.sadd(key, member);
@@ -202,6 +220,14 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
     },
   };
 }
+
+/** KEYS[1] the counter, ARGV[1] the delta. INCRBY keeps the key's TTL, if it has one. */
+const ADJUST_COUNTER = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 'missing' end
+if tonumber(current) + tonumber(ARGV[1]) < 0 then return 'insufficient' end
+return redis.call('INCRBY', KEYS[1], ARGV[1])
+`;
 
 const expires = (ttlMs: number | undefined): ttlMs is number => ttlMs !== undefined && ttlMs > 0;
 

@@ -13,7 +13,8 @@ export type ClientOp =
   | { kind: 'read'; key: string } // read through the strategy's read path
   | { kind: 'write'; key: string; value: number } // set an absolute value (a price)
   | { kind: 'debit'; key: string; amount: number } // conditional decrement: refused if it would go below 0
-  | { kind: 'add'; key: string; item: string }; // add an item to a set (an order)
+  | { kind: 'add'; key: string; item: string } // add an item to a set (an order)
+  | { kind: 'order'; key: string }; // buy one unit of the item whose stock is `key`; the op id is the order id
 
 export interface OpRecord {
   /** Unique per run, chosen by the scenario ("p1"); also the idempotency key the app sees. */

@@ -30,6 +30,8 @@ function describeOp(op: ClientOp): string {
       return `debit ${op.key} ${op.amount}`;
     case 'add':
       return `add ${op.key} ${op.item}`;
+    case 'order':
+      return `order 1 of ${op.key}`;
   }
 }
 

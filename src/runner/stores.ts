@@ -12,6 +12,10 @@ const ddl = [
      amount bigint NOT NULL, status text NOT NULL DEFAULT 'applied', at timestamptz NOT NULL DEFAULT clock_timestamp())`,
   'CREATE TABLE IF NOT EXISTS applied_ops (op_id text PRIMARY KEY)',
   'CREATE TABLE IF NOT EXISTS set_items (key text NOT NULL, item text NOT NULL, PRIMARY KEY (key, item))',
+  // One row per unit sold; its stock is the records row named by `item`. Not unique on op_id, so
+  // an order recorded twice shows up.
+  `CREATE TABLE IF NOT EXISTS orders (id bigserial PRIMARY KEY, op_id text NOT NULL, item text NOT NULL,
+     at timestamptz NOT NULL DEFAULT clock_timestamp())`,
 ];
 
 /**
@@ -32,7 +36,7 @@ export class LabStores {
   /** Creates the tables (idempotent) and puts the scenario's starting state in both stores. */
   async reset(setup: ScenarioSetup, cacheTtlMs: number): Promise<InitialState> {
     for (const sql of ddl) must(await this.db.query(sql), 'create the tables');
-    must(await this.db.query('TRUNCATE records, ledger, applied_ops, set_items'), 'empty the tables');
+    must(await this.db.query('TRUNCATE records, ledger, applied_ops, set_items, orders'), 'empty the tables');
     must(await this.cache.clear(), 'clear the cache namespace');
     for (const [key, value] of Object.entries(setup.records)) {
       must(await this.db.query('INSERT INTO records (key, value) VALUES ($1, $2)', [key, value]), 'seed the records table');
@@ -59,6 +63,7 @@ export class LabStores {
       'read the ledger table',
     );
     const items = must(await this.db.query<{ key: string; item: string }>('SELECT key, item FROM set_items ORDER BY key, item'), 'read the set_items table');
+    const orders = must(await this.db.query<{ op_id: string; item: string }>('SELECT op_id, item FROM orders ORDER BY id'), 'read the orders table');
     const cached = must(await this.cache.dump(), 'read the cache namespace');
 
     const snapshot: StoreSnapshot = {
@@ -71,6 +76,7 @@ export class LabStores {
         status: l.status === 'compensated' ? 'compensated' : 'applied',
       })),
       sets: {},
+      orders: orders.map((o) => ({ opId: o.op_id, item: o.item })),
       meta: {},
     };
     for (const { key, item } of items) (snapshot.sets[key] ??= { db: [], cache: [] }).db.push(item);

@@ -34,6 +34,8 @@ export interface Strategy {
   debit?(key: string, amount: number, op: OpContext): Promise<OpResult>;
   write?(key: string, value: number, op: OpContext): Promise<OpResult>;
   add?(key: string, item: string, op: OpContext): Promise<OpResult>;
+  /** Sell one unit of the stock at `key` (order id = op.id); refused (fail) when sold out. */
+  order?(key: string, op: OpContext): Promise<OpResult>;
 }
 
 export interface StrategyDefinition {
@@ -54,6 +56,9 @@ export interface StrategyDefinition {
 export function broke(step: string, result: Exclude<Result<unknown>, { outcome: 'ok' }>): OpResult {
   return { outcome: result.outcome, error: `${step}: ${result.error}` };
 }
+
+/** No unit left to sell: the order certainly did not happen. */
+export const soldOut = (key: string): OpResult => ({ outcome: 'fail', error: `sold out: no ${key} left` });
 
 export const declined = (balance: number, amount: number): OpResult => ({
   outcome: 'fail',

@@ -3,7 +3,7 @@ import { diffStores } from '../../src/checkers/diff.js';
 import type { StoreSnapshot } from '../../src/checkers/checker.js';
 
 function snapshot(db: StoreSnapshot['db'], cache: StoreSnapshot['cache']): StoreSnapshot {
-  return { db, cache, ledger: [], sets: {}, meta: {} };
+  return { db, cache, ledger: [], sets: {}, orders: [], meta: {} };
 }
 
 describe('diffStores', () => {

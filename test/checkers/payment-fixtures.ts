@@ -34,6 +34,7 @@ export function input(parts: Partial<Omit<CheckInput, 'final'>> & { final?: Part
       cache: { [ALICE]: { value: String(INITIAL), ttlMs: null } },
       ledger: [],
       sets: {},
+      orders: [],
       meta: {},
       ...final,
     },

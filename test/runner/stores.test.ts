@@ -29,12 +29,13 @@ describe('the final snapshot', () => {
     await sql(databaseUrl, `DROP SCHEMA ${schema} CASCADE`);
   });
 
-  it('holds every key of the namespace: data that exists only in the cache shows up as cache-only', async () => {
+  it('holds every key of the namespace and every order row: data that exists only in the cache shows up as cache-only', async () => {
     await redis.set('order:o1', 'paid', 'PX', 60_000); // a record the database never got
     await redis.sadd('orders:alice', 'o1', 'o2'); // a set the database has only one item of
     await sql(databaseUrl, `INSERT INTO ${schema}.set_items (key, item) VALUES ('orders:alice', 'o1')`);
     await redis.rpush('events', 'a', 'b'); // another type: shown by its content
     await redis.set('_meta:2pc:p1', 'price:book:-1'); // bookkeeping, not data
+    await sql(databaseUrl, `INSERT INTO ${schema}.orders (op_id, item) VALUES ('o1', 'stock:widget'), ('o1', 'stock:widget')`);
 
     const snapshot = await stores.snapshot();
     expect(snapshot.cache).toEqual({
@@ -43,6 +44,10 @@ describe('the final snapshot', () => {
       events: { value: '["a","b"]', ttlMs: null },
     });
     expect(snapshot.sets).toEqual({ 'orders:alice': { db: ['o1'], cache: ['o1', 'o2'], ttlMs: null } });
+    expect(snapshot.orders).toEqual([
+      { opId: 'o1', item: 'stock:widget' },
+      { opId: 'o1', item: 'stock:widget' },
+    ]);
     expect(snapshot.meta).toEqual({ '_meta:2pc:p1': { type: 'string', value: 'price:book:-1', ttlMs: null } });
 
     const diff = diffStores(snapshot, []);

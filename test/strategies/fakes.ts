@@ -84,6 +84,25 @@ export class FakeCache implements RedisDriver {
     return this.run('entry', `entry ${key}`, () => this.strings.get(key) ?? null);
   }
 
+  incrBy(key: string, delta: number): Promise<Result<number>> {
+    return this.run('incrBy', `incrBy ${key} ${delta}`, () => {
+      const next = Number(this.value(key) ?? 0) + delta;
+      this.strings.set(key, { value: String(next), ttlMs: this.strings.get(key)?.ttlMs ?? null });
+      return next;
+    });
+  }
+
+  adjustCounter(key: string, delta: number): Promise<Result<number | 'missing' | 'insufficient'>> {
+    return this.run('adjustCounter', `adjustCounter ${key} ${delta}`, () => {
+      const current = this.value(key);
+      if (current === undefined) return 'missing' as const;
+      const next = Number(current) + delta;
+      if (next < 0) return 'insufficient' as const;
+      this.strings.set(key, { value: String(next), ttlMs: this.strings.get(key)?.ttlMs ?? null });
+      return next;
+    });
+  }
+
   sadd(key: string, member: string): Promise<Result<void>> {
     return this.run('sadd', `sadd ${key} ${member}`, () => {
       const set = this.sets.get(key) ?? new Set<string>();
