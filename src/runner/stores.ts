@@ -6,7 +6,9 @@ import type { ScenarioSetup } from './scenario.js';
 
 /** The tables every strategy works on, inside the run's own schema. */
 const ddl = [
-  'CREATE TABLE IF NOT EXISTS records (key text PRIMARY KEY, value bigint NOT NULL)',
+  // version: bumped with the value by strategies that version their cache writes (versioned);
+  // the others never touch it, and nothing the checkers read depends on it.
+  'CREATE TABLE IF NOT EXISTS records (key text PRIMARY KEY, value bigint NOT NULL, version bigint NOT NULL DEFAULT 0)',
   // Not unique on op_id: a naive strategy can apply a payment twice, and the checker must see it.
   `CREATE TABLE IF NOT EXISTS ledger (id bigserial PRIMARY KEY, op_id text NOT NULL, key text NOT NULL,
      amount bigint NOT NULL, status text NOT NULL DEFAULT 'applied', at timestamptz NOT NULL DEFAULT clock_timestamp())`,
