@@ -19,6 +19,8 @@ export interface Version {
 
 export interface Versions {
   versions: Version[];
+  /** When the first ok write completed, ms; 0 when none did. */
+  firstAckAt: number;
   /** Set when the database holds a value none of the last acknowledged writes wrote. */
   lostWrite?: string;
 }
@@ -57,7 +59,7 @@ export function versionsOf(initial: number | undefined, writes: WriteOp[], dbVal
     supersededAt: Infinity,
   }));
 
-  const result: Versions = { versions: [initialVersion, ...okVersions, ...unknownVersions] };
+  const result: Versions = { versions: [initialVersion, ...okVersions, ...unknownVersions], firstAckAt: Number.isFinite(firstAck) ? firstAck : 0 };
   if (unknown.length > 0 || dbValue === undefined) return result;
   const maximal = [initialVersion, ...okVersions].filter((v) => v.supersededAt === Infinity);
   const last = maximal.filter((v) => v.value === dbValue);

@@ -55,7 +55,7 @@ function checkKey(key: string, input: CheckInput): KeyTally {
   const writes = onKey.filter((o): o is WriteOp => o.op.kind === 'write' && o.outcome !== 'fail');
   const reads = onKey.filter((o): o is ReadOp => o.op.kind === 'read' && o.outcome === 'ok');
   const dbValue = input.final.db[key];
-  const { versions, lostWrite } = versionsOf(input.initial.db[key], writes, dbValue);
+  const { versions, firstAckAt, lostWrite } = versionsOf(input.initial.db[key], writes, dbValue);
   const tally: KeyTally = { findings: [], staleReads: 0, maxAge: 0, windowMs: 0, ttlLeftMs: 0, finalStale: false, lostWrite: false };
   if (lostWrite) {
     tally.lostWrite = true;
@@ -70,7 +70,7 @@ function checkKey(key: string, input: CheckInput): KeyTally {
   tally.staleReads = stale.length;
   for (const value of [...new Set(stale.map((s) => s.read.value))]) {
     const group = stale.filter((s) => s.read.value === value);
-    const ages = group.map((s) => s.read.invokedAt - s.since);
+    const ages = group.map((s) => Math.round((s.read.invokedAt - s.since) * 10) / 10);
     tally.maxAge = Math.max(tally.maxAge, ...ages);
     const names = group.slice(0, LISTED).map((s) => s.read.id).join(', ') + (group.length > LISTED ? ` and ${group.length - LISTED} more` : '');
     const when = group.length > 1 ? `${ms(Math.min(...ages))} to ${ms(Math.max(...ages))}` : ms(ages[0] ?? 0);
@@ -84,7 +84,7 @@ function checkKey(key: string, input: CheckInput): KeyTally {
   const starts = stale.map((s) => s.since);
   if (cached !== undefined && (dbValue === undefined || cached.value !== String(dbValue))) {
     tally.finalStale = true;
-    const start = Math.min(...starts, oldSince(Number(cached.value), versions));
+    const start = Math.min(...starts, oldSince(Number(cached.value), versions, firstAckAt));
     const values = `cache ${cached.value}, database ${dbValue === undefined ? 'has no row' : dbValue}`;
     if (cached.ttlMs === null) {
       tally.windowMs = -1;
@@ -124,13 +124,9 @@ function staleSince(read: ReadOp, versions: Version[]): number | undefined {
 }
 
 /** When a cached `value` became old: as staleSince, for the final entry; unexplained: from the first ack. */
-function oldSince(value: number, versions: Version[]): number {
+function oldSince(value: number, versions: Version[], firstAckAt: number): number {
   const holders = versions.filter((v) => v.value === value && v.supersededAt !== Infinity);
-  return holders.length > 0 ? Math.max(...holders.map((v) => v.supersededAt)) : firstAck(versions);
-}
-
-function firstAck(versions: Version[]): number {
-  return Math.max(0, Math.min(...versions.filter((v) => Number.isFinite(v.completedAt)).map((v) => v.completedAt)));
+  return holders.length > 0 ? Math.max(...holders.map((v) => v.supersededAt)) : firstAckAt;
 }
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);

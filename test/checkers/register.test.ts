@@ -136,6 +136,13 @@ describe('register checker', () => {
     expect(result.figures).toMatchObject({ staleReads: 1 });
   });
 
+  it('times a cached value nobody wrote from the start of the run when no write was acknowledged', () => {
+    const result = registerChecker.check(input([write('w1', 150, [10, 20], 'fail')], 100, { value: '90', ttlMs: 5_000 }, 400));
+
+    expect(result.verdict).toBe('inconsistent');
+    expect(result.figures).toMatchObject({ staleReads: 0, finalStale: 1, staleWindowMs: 5_400, ttlLeftMs: 5_000 });
+  });
+
   it('accepts a key missing from the cache after the quiet period: the next read fills it', () => {
     const result = registerChecker.check(input([write('w1', 150, [10, 20]), read('r1', [30, 31], 150)], 150, undefined));
 
