@@ -1,6 +1,11 @@
 import type { Scenario } from '../src/runner/scenario.js';
+import { concurrentUpdates } from './invalidation-race/concurrent-updates.js';
+import { staleFill } from './invalidation-race/stale-fill.js';
 import { inventoryOversell } from './inventory-oversell.js';
 import { paymentDoubleSpend } from './payment-double-spend.js';
 
-/** Every scenario `cachelab list` shows, in the order the matrix runs them. */
-export const scenarios: Scenario[] = [paymentDoubleSpend, inventoryOversell];
+/**
+ * Every scenario `cachelab list` shows, in the order the matrix runs them. A name "group/name"
+ * belongs to a group: `cachelab run group` runs all of the group's scenarios.
+ */
+export const scenarios: Scenario[] = [paymentDoubleSpend, inventoryOversell, concurrentUpdates, staleFill];

@@ -48,6 +48,8 @@ export interface CheckInput {
   history: CompletedOp[];
   initial: InitialState;
   final: StoreSnapshot;
+  /** When the final snapshot had been read, ms since the run started (the history's clock). */
+  finalAt: number;
   /** Keys whose cached value only feeds display (authorization reads the database). */
   displayOnlyKeys: string[];
   /** Staleness a display key may have if a TTL bounds it, ms. */

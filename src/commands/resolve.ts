@@ -27,15 +27,31 @@ export function closest(name: string, valid: readonly string[]): string | undefi
   return best && best.d <= Math.max(2, Math.floor(best.v.length / 3)) ? best.v : undefined;
 }
 
-/** Checks names against the valid ones; an unknown name is a usage error that lists them all. */
+/** The groups of names "group/name": "invalidation-race" for "invalidation-race/stale-fill". */
+export function groupsOf(valid: readonly string[]): string[] {
+  return [...new Set(valid.filter((v) => v.includes('/')).map((v) => v.slice(0, v.lastIndexOf('/'))))];
+}
+
+/**
+ * Checks names against the valid ones and returns them, each group name expanded to its members
+ * (in the order of `valid`), without repeats. An unknown name is a usage error that lists them all.
+ */
 export function resolveNames(kind: string, names: readonly string[], valid: readonly string[]): string[] {
+  const groups = groupsOf(valid);
+  const resolved: string[] = [];
   for (const name of names) {
-    if (valid.includes(name)) continue;
-    const guess = closest(name, valid);
-    throw usageError(
-      `unknown ${kind} "${name}"${guess ? `: did you mean "${guess}"?` : ''}`,
-      `valid ${kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`}: ${valid.join(', ')}`,
-    );
+    if (valid.includes(name)) {
+      resolved.push(name);
+      continue;
+    }
+    if (groups.includes(name)) {
+      resolved.push(...valid.filter((v) => v.startsWith(`${name}/`)));
+      continue;
+    }
+    const guess = closest(name, [...valid, ...groups]);
+    const listed = groups.length > 0 ? `${valid.join(', ')} (groups: ${groups.join(', ')})` : valid.join(', ');
+    const plural = kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`;
+    throw usageError(`unknown ${kind} "${name}"${guess ? `: did you mean "${guess}"?` : ''}`, `valid ${plural}: ${listed}`);
   }
-  return [...names];
+  return [...new Set(resolved)];
 }

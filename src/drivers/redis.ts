@@ -52,6 +52,12 @@ export const defaultRedisSettings: RedisSettings = {
  */
 export const META_PREFIX = '_meta:';
 
+/**
+ * The lab's own keys in a run's namespace (the run's owner lease), under this prefix: not the
+ * strategy's, so the snapshot leaves them out altogether.
+ */
+export const LAB_PREFIX = '_lab:';
+
 /** metaKey('2pc', 'p1') -> "_meta:2pc:p1". */
 export const metaKey = (...parts: string[]): string => META_PREFIX + parts.join(':');
 
@@ -84,6 +90,14 @@ export interface RedisDriver {
   del(...keys: string[]): Promise<Result<number>>;
   /** Runs the commands in one MULTI/EXEC: all or none. Keys in args[0] position are prefixed. */
   atomically(commands: [command: 'set' | 'del', key: string, ...args: string[]][]): Promise<Result<void>>;
+  /**
+   * Runs a Lua script atomically (EVAL). `keys` are prefixed like every other key: a script must
+   * reach keys only through KEYS, never build names itself. ok(n): the script returned the integer
+   * n. fail: Redis refused it (never sent, or an error reply; Redis keeps the writes a script made
+   * before a runtime error, so scripts check before they write). unknown: sent and the answer was
+   * lost, or the reply was not an integer (it ran, but its answer cannot be read).
+   */
+  evalScript(script: string, keys: string[], args: string[]): Promise<Result<number>>;
   /** Value and TTL of a key; ok(null) when absent. */
   entry(key: string): Promise<Result<CacheEntry | null>>;
   /** INCRBY (a negative delta decrements): ok(the new value). An absent key counts as 0 and is created. */
@@ -169,6 +183,12 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
         const error = replies.find(([err]) => err)?.[0];
         if (error) throw error;
       }),
+    evalScript: async (script, keys, args) => {
+      const reply = await call(() => client.eval(script, keys.length, ...keys, ...args));
+      if (reply.outcome !== 'ok') return reply;
+      if (typeof reply.value !== 'number') return failed('unknown', new Error(`the script answered ${JSON.stringify(reply.value)}, not an integer`));
+      return ok(reply.value);
+    },
     entry: (key) =>
       call(async () => {
         const [[getErr, value], [ttlErr, pttl]] = (await client.multi().get(key).pttl(key).exec()) as [

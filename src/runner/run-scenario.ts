@@ -210,11 +210,14 @@ export async function runScenario(
     problems.push(...faults.problems);
 
     const final = await stores.snapshot();
+    // After the read, so a window computed from a TTL left is never understated.
+    const finalAt = history.now();
     const displayOnlyKeys = definition.cacheRole === 'display' ? Object.keys(scenario.setup.records) : [];
     const input = {
       history: history.completed(),
       initial,
       final,
+      finalAt,
       displayOnlyKeys,
       stalenessBudgetMs: scenario.stalenessBudgetMs,
     };

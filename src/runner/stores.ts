@@ -1,12 +1,14 @@
 import type { InitialState, StoreSnapshot } from '../checkers/checker.js';
 import { createDbDriver, defaultPgSettings, type DbDriver } from '../drivers/postgres.js';
-import { createRedisDriver, defaultRedisSettings, META_PREFIX, type RedisDriver } from '../drivers/redis.js';
+import { createRedisDriver, defaultRedisSettings, LAB_PREFIX, META_PREFIX, type RedisDriver } from '../drivers/redis.js';
 import { must } from '../drivers/result.js';
 import type { ScenarioSetup } from './scenario.js';
 
 /** The tables every strategy works on, inside the run's own schema. */
 const ddl = [
-  'CREATE TABLE IF NOT EXISTS records (key text PRIMARY KEY, value bigint NOT NULL)',
+  // version: bumped with the value by strategies that version their cache writes (versioned);
+  // the others never touch it, and nothing the checkers read depends on it.
+  'CREATE TABLE IF NOT EXISTS records (key text PRIMARY KEY, value bigint NOT NULL, version bigint NOT NULL DEFAULT 0)',
   // Not unique on op_id: a naive strategy can apply a payment twice, and the checker must see it.
   `CREATE TABLE IF NOT EXISTS ledger (id bigserial PRIMARY KEY, op_id text NOT NULL, key text NOT NULL,
      amount bigint NOT NULL, status text NOT NULL DEFAULT 'applied', at timestamptz NOT NULL DEFAULT clock_timestamp())`,
@@ -81,6 +83,7 @@ export class LabStores {
     };
     for (const { key, item } of items) (snapshot.sets[key] ??= { db: [], cache: [] }).db.push(item);
     for (const item of cached) {
+      if (item.key.startsWith(LAB_PREFIX)) continue; // the lab's own (the run's owner lease), not the system's
       if (item.key.startsWith(META_PREFIX)) snapshot.meta[item.key] = { type: item.type, value: item.value, ttlMs: item.ttlMs };
       else if (item.type === 'set') snapshot.sets[item.key] = { db: [], ...snapshot.sets[item.key], cache: item.value, ttlMs: item.ttlMs };
       else snapshot.cache[item.key] = { value: typeof item.value === 'string' ? item.value : JSON.stringify(item.value), ttlMs: item.ttlMs };

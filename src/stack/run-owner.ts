@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { withPostgres, withRedis } from '../drivers/one-shot-clients.js';
-import { createRedisDriver, defaultRedisSettings, metaKey, type RedisDriver } from '../drivers/redis.js';
+import { createRedisDriver, defaultRedisSettings, LAB_PREFIX, type RedisDriver } from '../drivers/redis.js';
 import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
 import { deleteKeysWithPrefix, dropSchema, keyPrefixFor, schemaFor } from './namespace.js';
 import { isRunning } from './process-status.js';
@@ -8,7 +8,7 @@ import { isRunning } from './process-status.js';
 /**
  * Who owns a run's namespace on shared servers, so that a later run can tell a live run (leave
  * it alone) from the leftovers of a killed one (remove them). The record sits in two places: the
- * comment of the run's schema, and a lease key `cachelab:<run>:_meta:owner` whose TTL the owner
+ * comment of the run's schema, and a lease key `cachelab:<run>:_lab:owner` whose TTL the owner
  * renews while it lives. On the owner's host its PID decides at once; from another host, an
  * expired lease does (a few seconds after the owner died). A kept run (--keep) is never reaped.
  */
@@ -21,7 +21,7 @@ export interface OwnerRecord {
 
 /** ms the lease lasts without a renewal; renewed every third of it. */
 const LEASE_TTL_MS = 3000;
-const OWNER_KEY = metaKey('owner');
+const OWNER_KEY = `${LAB_PREFIX}owner`;
 
 export function ownerRecord(keep: boolean): OwnerRecord {
   return { host: hostname(), pid: process.pid, startedAt: new Date().toISOString(), keep };

@@ -45,6 +45,7 @@ export const deleteOnWrite: StrategyDefinition = {
       if (res.outcome !== 'ok') return broke('database write', res);
       await op.point('after-db-commit');
       await deps.cache.del(key);
+      await op.point('after-cache-delete');
       return { outcome: 'ok', value };
     },
   }),

@@ -8,8 +8,8 @@ export const faultPoints = [
   'after-fill-read', // cache miss: the database row was read, the cache not yet filled
   'before-db-write',
   'after-db-commit', // the database committed, the cache does not know yet
-  'after-cache-write', // the cache changed, the database does not know yet (cache-first, write-behind)
-  'after-cache-delete', // an invalidation went through
+  'after-cache-write', // the cache was written: after the commit (write-through, versioned), or before the database knows (cache-first, write-behind)
+  'after-cache-delete', // an invalidation went through (delayed-double-delete: the first of its two)
   'before-compensate', // a saga step failed; its compensation has not run
   'queue-not-empty', // write-behind: acknowledged work waits in the queue
 ] as const;

@@ -1,14 +1,29 @@
 import { cacheAside } from './cache-aside.js';
 import { cacheFirst } from './cache-first.js';
 import { dbConditional } from './db-conditional.js';
+import { delayedDoubleDelete } from './delayed-double-delete.js';
 import { deleteOnWrite } from './delete-on-write.js';
+import { leases } from './leases.js';
 import { redisReservation } from './redis-reservation.js';
 import { saga } from './saga.js';
 import type { StrategyDefinition } from './strategy.js';
 import { twoPhaseCommit } from './two-phase-commit.js';
+import { versioned } from './versioned.js';
 import { writeThrough } from './write-through.js';
 
 /** Every strategy the app process can serve, by name. */
 export const strategies: Record<string, StrategyDefinition> = Object.fromEntries(
-  [cacheAside, writeThrough, twoPhaseCommit, saga, deleteOnWrite, cacheFirst, dbConditional, redisReservation].map((s) => [s.name, s]),
+  [
+    cacheAside,
+    writeThrough,
+    twoPhaseCommit,
+    saga,
+    deleteOnWrite,
+    cacheFirst,
+    dbConditional,
+    redisReservation,
+    versioned,
+    leases,
+    delayedDoubleDelete,
+  ].map((s) => [s.name, s]),
 );

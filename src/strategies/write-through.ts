@@ -42,6 +42,7 @@ export const writeThrough: StrategyDefinition = {
       if (res.outcome !== 'ok') return broke('database write', res);
       await op.point('after-db-commit');
       const set = await deps.cache.set(key, String(value));
+      await op.point('after-cache-write');
       return set.outcome === 'ok' ? { outcome: 'ok', value } : broke('cache SET after database commit', set);
     },
   }),

@@ -28,6 +28,7 @@ function input(history: CompletedOp[], orderRows: OrderRow[], finalStock: number
     final: { db: { [ITEM]: finalStock }, cache: {}, ledger: [], sets: {}, orders: orderRows, meta: {} },
     displayOnlyKeys: [],
     stalenessBudgetMs: 0,
+    finalAt: 0,
   };
 }
 

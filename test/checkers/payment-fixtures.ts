@@ -28,6 +28,7 @@ export function input(parts: Partial<Omit<CheckInput, 'final'>> & { final?: Part
     initial: { db: { [ALICE]: INITIAL } },
     displayOnlyKeys: [],
     stalenessBudgetMs: 0,
+    finalAt: 1000,
     ...rest,
     final: {
       db: { [ALICE]: INITIAL },

@@ -79,6 +79,36 @@ describe('argv handling', () => {
     expect(err.hint).toBe('valid scenarios: payment-double-spend, other');
   });
 
+  it('expands a group name to its scenarios, in order and once, and suggests a group for a typo', () => {
+    const valid = ['payment-double-spend', 'invalidation-race/concurrent-updates', 'invalidation-race/stale-fill'];
+    expect(resolveNames('scenario', ['invalidation-race'], valid)).toEqual(['invalidation-race/concurrent-updates', 'invalidation-race/stale-fill']);
+    expect(resolveNames('scenario', ['invalidation-race/stale-fill', 'invalidation-race'], valid)).toEqual([
+      'invalidation-race/stale-fill',
+      'invalidation-race/concurrent-updates',
+    ]);
+    const err = usage(() => resolveNames('scenario', ['invalidation-rase'], valid));
+    expect(err.message).toBe('unknown scenario "invalidation-rase": did you mean "invalidation-race"?');
+    expect(err.hint).toBe(`valid scenarios: ${valid.join(', ')} (groups: invalidation-race)`);
+    expect(() => resolveNames('scenario', ['invalidation'], valid)).toThrow('unknown scenario "invalidation"');
+  });
+
+  it('runs both invalidation-race interleavings for the group name, each with its five strategies', () => {
+    const runs = selectRuns({ scenarios: ['invalidation-race'], all: false, strategies: [] });
+    const strategies = ['write-through', 'delete-on-write', 'versioned', 'leases', 'delayed-double-delete'];
+    expect(runs.map((r) => [r.scenario.name, r.strategies])).toEqual([
+      ['invalidation-race/concurrent-updates', strategies],
+      ['invalidation-race/stale-fill', strategies],
+    ]);
+    const leases = selectRuns({ scenarios: ['invalidation-race'], all: false, strategies: ['leases'] });
+    expect(leases.map((r) => [r.scenario.name, r.strategies])).toEqual([
+      ['invalidation-race/concurrent-updates', ['leases']],
+      ['invalidation-race/stale-fill', ['leases']],
+    ]);
+    expect(usage(() => selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: ['leases'] })).message).toContain(
+      'unknown strategy "leases"',
+    );
+  });
+
   it('selects a scenario with all its strategies, or only those asked for', () => {
     const all = selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: [] });
     expect(all[0]?.strategies).toEqual(['write-through', 'two-phase-commit', 'saga', 'delete-on-write']);

@@ -58,7 +58,7 @@ describe('the final snapshot', () => {
       ['price:book', '100', '100', 'consistent'],
     ]);
 
-    const check = stalenessChecker.check({ history: [], initial: { db: {} }, final: snapshot, displayOnlyKeys: [], stalenessBudgetMs: 0 });
+    const check = stalenessChecker.check({ history: [], initial: { db: {} }, final: snapshot, finalAt: 0, displayOnlyKeys: [], stalenessBudgetMs: 0 });
     expect(check.verdict).toBe('inconsistent');
     expect(check.figures.staleKeys).toBe(3);
     expect(check.findings.join('\n')).not.toContain('_meta');

@@ -91,7 +91,7 @@ describe('leftovers of killed external runs', () => {
     }
     await sql(databaseUrl, `CREATE SCHEMA cachelab_${unowned}`);
     const redis = new Redis(redisUrl);
-    await redis.set(`cachelab:${leased}:_meta:owner`, record, 'PX', 60_000);
+    await redis.set(`cachelab:${leased}:_lab:owner`, record, 'PX', 60_000);
     await redis.set(`cachelab:${expired}:data`, 'x'); // its lease has expired: only data is left
     await redis.set(`cachelab:${unowned}:data`, 'x');
     try {
@@ -105,7 +105,7 @@ describe('leftovers of killed external runs', () => {
         { nspname: `cachelab_${unowned}` },
       ]);
     } finally {
-      await redis.del(`cachelab:${leased}:_meta:owner`, `cachelab:${unowned}:data`);
+      await redis.del(`cachelab:${leased}:_lab:owner`, `cachelab:${unowned}:data`);
       redis.disconnect();
       for (const runId of [leased, expired, unowned]) await sql(databaseUrl, `DROP SCHEMA IF EXISTS cachelab_${runId}`);
     }

@@ -93,7 +93,7 @@ describe('external stack on running Redis and PostgreSQL', () => {
     await useNamespace(stack);
     // Three keys of data and the run's owner lease, which tells later runs this one is alive.
     expect(await namespaceLeft(stack)).toEqual({ keys: 4, schemas: 1 });
-    const lease = JSON.parse((await redisGet(REDIS_URL, `${stack.keyPrefix}_meta:owner`)) ?? '{}') as { pid?: number };
+    const lease = JSON.parse((await redisGet(REDIS_URL, `${stack.keyPrefix}_lab:owner`)) ?? '{}') as { pid?: number };
     expect(lease.pid).toBe(process.pid);
     const dir = join(tmpdir(), `cachelab-${stack.runId}`);
     const { pids } = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as { pids: number[] };

@@ -97,10 +97,10 @@ describe('delete-on-write read and write', () => {
     expect(cache.strings.get('account:bob')).toEqual({ value: '4000', ttlMs: 30_000 });
   });
 
-  it('writes the database, passes after-db-commit, then deletes the cache entry', async () => {
+  it('writes the database, passes after-db-commit, deletes the cache entry, then passes after-cache-delete', async () => {
     const { cache, db, trace, strategy } = setup(150, 150);
     expect(await strategy.write?.('account:bob', 200, fakeOp('w1', trace))).toEqual({ outcome: 'ok', value: 200 });
-    expect(trace).toEqual([`db ${UPDATE}`, 'point after-db-commit', 'cache del account:bob']);
+    expect(trace).toEqual([`db ${UPDATE}`, 'point after-db-commit', 'cache del account:bob', 'point after-cache-delete']);
     expect(db.value('account:bob')).toBe(200);
     expect(cache.value('account:bob')).toBeUndefined();
   });

@@ -84,6 +84,12 @@ export class FakeCache implements RedisDriver {
     return this.run('entry', `entry ${key}`, () => this.strings.get(key) ?? null);
   }
 
+  /** Lua is out of reach of an in-memory fake: the strategies that use it are tested against real Redis. */
+  evalScript(script: string, keys: string[]): Promise<Result<number>> {
+    this.trace.push(`cache evalScript ${keys.join(' ')}`);
+    return Promise.resolve(failed('fail', new Error(`FakeCache does not run Lua (${script.length} bytes)`)));
+  }
+
   incrBy(key: string, delta: number): Promise<Result<number>> {
     return this.run('incrBy', `incrBy ${key} ${delta}`, () => {
       const next = Number(this.value(key) ?? 0) + delta;

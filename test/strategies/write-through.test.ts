@@ -94,10 +94,10 @@ describe('write-through debit', () => {
 });
 
 describe('write-through write', () => {
-  it('writes the database, then the cache, passing after-db-commit between', async () => {
+  it('writes the database, then the cache, passing after-db-commit between and after-cache-write last', async () => {
     const { cache, db, trace, strategy } = setup(150, 150);
     expect(await strategy.write?.('account:bob', 200, fakeOp('w1', trace))).toEqual({ outcome: 'ok', value: 200 });
-    expect(trace).toEqual([`db ${UPDATE}`, 'point after-db-commit', 'cache set account:bob 200']);
+    expect(trace).toEqual([`db ${UPDATE}`, 'point after-db-commit', 'cache set account:bob 200', 'point after-cache-write']);
     expect(db.value('account:bob')).toBe(200);
     expect(cache.value('account:bob')).toBe('200');
   });
