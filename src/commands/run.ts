@@ -7,7 +7,8 @@ import type { RunReport, StrategyResult } from '../runner/result.js';
 import { runScenario } from '../runner/run-scenario.js';
 import type { Scenario } from '../runner/scenario.js';
 import { redactPassword } from '../stack/connection-urls.js';
-import type { StackOptions } from '../stack/contract.js';
+import type { Stack, StackOptions } from '../stack/contract.js';
+import { createSchema } from '../stack/namespace.js';
 import { startStack } from '../stack/stack.js';
 import { resolveNames } from './resolve.js';
 
@@ -86,13 +87,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
       toxiproxy: redactPassword(stack.toxiproxyUrl),
     };
     try {
-      for (const { scenario, strategies } of group) {
-        for (const strategy of strategies) {
-          if (opts.signal?.aborted) throw interruptedError(opts.signal);
-          opts.log(`running ${scenario.name} x ${strategy}`);
-          results.push({ ...(await runScenario(scenario, strategy, stack, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal })), seed: opts.seed });
-        }
-      }
+      results.push(...(await runGroup(stack, group, opts)));
     } catch (err) {
       if (err instanceof LabError && err.code === 'interrupted') {
         await stack.stop();
@@ -103,7 +98,12 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
     } finally {
       await stack.stop();
     }
-    if (opts.stack.keep) for (const line of stack.describe()) opts.log(line);
+    if (opts.stack.keep) {
+      for (const line of stack.describe()) opts.log(line);
+      for (const result of results) {
+        if (result.kept) opts.log(`kept ${result.scenario} x ${result.strategy}: keys ${result.kept.keyPrefix}*, schema ${result.kept.schema}`);
+      }
+    }
   }
 
   return {
@@ -115,6 +115,26 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
     ok: results.every((r) => r.matches),
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * Every scenario x strategy of one stack, in order. With --keep each result gets a namespace of
+ * its own (keys `<run prefix><n>:`, schema `<run schema>_<n>`), so every strategy's final data
+ * stays to be inspected, not only the last one's.
+ */
+async function runGroup(stack: Stack, group: ReturnType<typeof selectRuns>, opts: RunCommandOptions): Promise<StrategyResult[]> {
+  const results: StrategyResult[] = [];
+  for (const { scenario, strategies } of group) {
+    for (const strategy of strategies) {
+      if (opts.signal?.aborted) throw interruptedError(opts.signal);
+      opts.log(`running ${scenario.name} x ${strategy}`);
+      const kept = opts.stack.keep ? { keyPrefix: `${stack.keyPrefix}${results.length + 1}:`, schema: `${stack.schema}_${results.length + 1}` } : undefined;
+      if (kept) await createSchema(stack.databaseUrl, kept.schema);
+      const result = await runScenario(scenario, strategy, { ...stack, ...kept }, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal });
+      results.push({ ...result, seed: opts.seed, ...(kept ? { kept } : {}) });
+    }
+  }
+  return results;
 }
 
 export function driverSettings(redis: RedisSettings, pg: PgSettings): Record<string, string | number | boolean> {

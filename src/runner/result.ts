@@ -37,6 +37,8 @@ export interface StrategyResult {
   durationMs: number;
   /** The run's --seed (fault proxy draws), to replay it; absent where a result was made without a run. */
   seed?: number;
+  /** With --keep: where this result's final data stays (its own namespace). */
+  kept?: { keyPrefix: string; schema: string };
 }
 
 export interface RunReport {

@@ -157,7 +157,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
         `PostgreSQL   psql '${redactPassword(o.databaseUrl)}'   (schema ${schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
         `Fault proxy  ${redactPassword(toxiproxyUrl)}   (proxies ${proxies.redis.name}, ${proxies.postgres.name})`,
         ...(o.keep
-          ? [`To remove    redis-cli --scan --pattern '${keyPrefix}*' | xargs redis-cli del; psql -c 'DROP SCHEMA ${schema} CASCADE'`]
+          ? [`To remove    redis-cli --scan --pattern '${keyPrefix}*' | xargs redis-cli del; psql -c 'DROP SCHEMA ${schema} CASCADE' (and each kept result's ${schema}_<n>)`]
           : []),
       ],
       stop: () =>
