@@ -51,11 +51,19 @@ function check(input: CheckInput): CheckResult {
   checkAppliedOnce(applied, tally);
   for (const op of debits) checkAgreement(op, input.final.ledger, tally);
 
+  const { spentTwice = 0, failedButApplied = 0, okButMissing = 0, duplicates = 0 } = tally.figures;
+  const summary = [
+    spentTwice > 0 && `${spentTwice} yen spent twice`,
+    failedButApplied > 0 && `${failedButApplied} failed but charged`,
+    okButMissing > 0 && `${okButMissing} ok but not applied`,
+    duplicates > 0 && `${duplicates} applied twice`,
+  ].filter(Boolean);
   return {
     checker: 'bank',
     verdict: tally.violated ? 'inconsistent' : 'consistent',
     findings: tally.findings,
     figures: tally.figures,
+    ...(tally.violated ? { summary: summary.join(', ') || 'balance off' } : {}),
   };
 }
 

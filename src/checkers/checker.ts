@@ -63,6 +63,8 @@ export interface CheckResult {
   findings: string[];
   /** Named figures in the scenario's units, e.g. { spentTwice: 1000 }. */
   figures: Record<string, number>;
+  /** What went wrong in a few words ("1000 yen spent twice"), for the matrix; absent when nothing did. */
+  summary?: string;
 }
 
 export interface Checker {

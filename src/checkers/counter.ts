@@ -45,7 +45,15 @@ function check(input: CheckInput): CheckResult {
       tally,
     );
   }
-  return { checker: 'counter', verdict: tally.violated ? 'inconsistent' : 'consistent', findings: tally.findings, figures: tally.figures };
+  const { oversold, lost } = tally.figures;
+  const summary = [oversold > 0 && `${oversold} units oversold`, lost > 0 && `${lost} orders lost`].filter(Boolean).join(', ') || 'stock off';
+  return {
+    checker: 'counter',
+    verdict: tally.violated ? 'inconsistent' : 'consistent',
+    findings: tally.findings,
+    figures: tally.figures,
+    ...(tally.violated ? { summary } : {}),
+  };
 }
 
 function checkItem(item: string, initial: number | undefined, final: number | undefined, orders: OrderOp[], rows: OrderRow[], tally: Tally): void {

@@ -47,7 +47,15 @@ function check(input: CheckInput): CheckResult {
     lostWrites: tallies.filter((t) => t.lostWrite).length,
   };
   const violated = figures.staleReads + figures.finalStale + figures.lostWrites > 0;
-  return { checker: 'register', verdict: violated ? 'inconsistent' : 'consistent', findings: tallies.flatMap((t) => t.findings), figures };
+  const stale = figures.staleWindowMs === -1 ? 'stale, no end' : figures.finalStale > 0 ? `stale ${Math.round(figures.staleWindowMs / 1000)} s` : '';
+  const summary = [figures.staleReads > 0 && `${figures.staleReads} stale reads`, stale, figures.lostWrites > 0 && `${figures.lostWrites} writes lost`].filter(Boolean).join(', ');
+  return {
+    checker: 'register',
+    verdict: violated ? 'inconsistent' : 'consistent',
+    findings: tallies.flatMap((t) => t.findings),
+    figures,
+    ...(violated ? { summary } : {}),
+  };
 }
 
 function checkKey(key: string, input: CheckInput): KeyTally {

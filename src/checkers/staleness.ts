@@ -43,6 +43,7 @@ function check(input: CheckInput): CheckResult {
     verdict: violated ? 'inconsistent' : 'consistent',
     findings,
     figures: { staleKeys: diverged.length, maxStaleMs },
+    ...(violated ? { summary: maxStaleMs === -1 ? 'cache stale, no TTL' : `cache stale ${seconds(maxStaleMs)}` } : {}),
   };
 }
 

@@ -13,14 +13,16 @@ import { inspect } from 'node:util';
 import { Command, CommanderError, Option } from 'commander';
 import { doctor } from '../commands/doctor.js';
 import { listScenarios } from '../commands/list.js';
+import { mergeCommand } from '../commands/merge.js';
 import { runCommand } from '../commands/run.js';
+import type { RunReport } from '../runner/result.js';
 import { environmentError, LabError } from '../errors.js';
 import { renderDoctor } from '../report/doctor.js';
 import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
 import { packageRoot } from '../stack/entry-points.js';
-import { parseDriverSettings, parseOutputFile, parseSeed, parseStackMode } from './options.js';
+import { parseDriverSettings, parseOutputFile, parseSeed, parseShard, parseStackMode } from './options.js';
 import { createProgress } from './progress.js';
 import { secretMask } from './secrets.js';
 
@@ -43,6 +45,7 @@ interface RunFlags {
   redisKillCommand?: string;
   redisStartCommand?: string;
   driver: string[];
+  shard?: string;
   verbose?: boolean;
   color?: boolean;
 }
@@ -63,12 +66,15 @@ function addRunFlags(cmd: Command): Command {
     .option('--redis-kill-command <cmd>', 'external mode: command that kills Redis, e.g. "docker compose kill redis"')
     .option('--redis-start-command <cmd>', 'external mode: command that starts Redis again')
     .option('--driver <name=value>', 'override a driver setting, e.g. redis.commandTimeoutMs=500 (repeatable)', collect, [])
+    .option('--shard <i/n>', 'run only the i-th of n deterministic shares of the selection (CI fan-out; cachelab merge joins them)')
     .option('-v, --verbose', 'print progress details, histories and stack traces')
     .option('--no-color', 'plain output without colours');
 }
 
-async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Promise<number> {
+/** `matrix`: the summary alone unless --verbose; `run`: a block per result, then the summary. */
+async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matrix = false): Promise<number> {
   const seed = parseSeed(flags.seed);
+  const shard = parseShard(flags.shard);
   const mode = parseStackMode(flags.stack);
   const drivers = parseDriverSettings(flags.driver);
   const junit = flags.junit === undefined ? undefined : parseOutputFile('--junit', flags.junit);
@@ -94,6 +100,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
       scenarios: scenarioNames,
       all: all || (flags.all ?? false),
       strategies: flags.strategy,
+      shard,
       seed,
       stack: {
         mode,
@@ -109,18 +116,23 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
       signal: interrupt.signal,
     });
     progress.done();
-    if (junit) await writeFile(junit, mask(renderJunit(report)));
-    print(
-      flags.json
-        ? JSON.stringify(report, null, 2) + '\n'
-        : renderReport(report, { color: flags.color === false ? false : undefined, verbose: flags.verbose }),
-    );
-    return report.ok ? 0 : 1;
+    return await output(report, { ...flags, junit }, !matrix || (flags.verbose ?? false));
   } finally {
     progress.done();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** Prints a report (terminal or --json), writes --junit; the exit code: 0 all matched, 1 not. */
+async function output(report: RunReport, flags: { json?: boolean; junit?: string; color?: boolean; verbose?: boolean }, blocks: boolean): Promise<number> {
+  if (flags.junit) await writeFile(flags.junit, mask(renderJunit(report)));
+  print(
+    flags.json
+      ? JSON.stringify(report, null, 2) + '\n'
+      : renderReport(report, { color: flags.color === false ? false : undefined, verbose: flags.verbose, blocks }),
+  );
+  return report.ok ? 0 : 1;
 }
 
 /** 128 + the signal's number, as a shell reports a process killed by it: 130 SIGINT, 143 SIGTERM. */
@@ -161,8 +173,20 @@ function program(setExit: (code: number) => void): Command {
   ).action(async (names: string[], flags: RunFlags) => setExit(await run(names, flags, false)));
 
   addRunFlags(cli.command('matrix').description('every scenario x strategy, then the matrix table')).action(
-    async (flags: RunFlags) => setExit(await run([], flags, true)),
+    async (flags: RunFlags) => setExit(await run([], flags, true, true)),
   );
+
+  cli
+    .command('merge')
+    .description('join the --json reports of several shards into one matrix')
+    .argument('<report.json...>', 'files written by run --json or matrix --json')
+    .option('--json', 'print the merged report as JSON')
+    .option('--junit <file>', 'also write a JUnit XML report to <file>')
+    .option('--no-color', 'plain output without colours')
+    .action(async (files: string[], flags: { json?: boolean; junit?: string; color?: boolean }) => {
+      const junit = flags.junit === undefined ? undefined : parseOutputFile('--junit', flags.junit);
+      setExit(await output(await mergeCommand(files), { ...flags, junit }, false));
+    });
 
   cli
     .command('doctor')

@@ -33,6 +33,18 @@ export function parseOutputFile(flag: string, raw: string): string {
   return path;
 }
 
+/** `--shard i/n`: the i-th of n shares of the matrix, 1 <= i <= n. */
+export function parseShard(raw: string | undefined): { index: number; count: number } | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^(\d+)\/(\d+)$/.exec(raw);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw usageError(`--shard must be i/n with 1 <= i <= n, got "${raw}"`, 'e.g. --shard 1/2 and --shard 2/2 on two machines cover the whole matrix');
+  }
+  return { index, count };
+}
+
 /** `--seed n`: a non-negative integer. */
 export function parseSeed(raw: string | undefined): number {
   if (raw === undefined) return Math.floor(Math.random() * 2 ** 31);

@@ -29,10 +29,18 @@ export interface RunCommandOptions {
    * rejects with an interrupted LabError saying what was cleaned up.
    */
   signal?: AbortSignal;
+  /** Run only this deterministic share of the selection: results k with k % count === index - 1. */
+  shard?: Shard;
+}
+
+/** `--shard 2/4`: the second of four shares. index is 1-based. */
+export interface Shard {
+  index: number;
+  count: number;
 }
 
 /** Picks the scenarios and strategies a `run` names, or says what is valid. */
-export function selectRuns(opts: Pick<RunCommandOptions, 'scenarios' | 'all' | 'strategies'>): { scenario: Scenario; strategies: string[] }[] {
+export function selectRuns(opts: Pick<RunCommandOptions, 'scenarios' | 'all' | 'strategies' | 'shard'>): { scenario: Scenario; strategies: string[] }[] {
   const names = scenarios.map((s) => s.name);
   if (opts.scenarios.length === 0 && !opts.all) {
     throw usageError('name at least one scenario, or pass --all', `scenarios: ${names.join(', ')} (cachelab list shows them)`);
@@ -41,75 +49,67 @@ export function selectRuns(opts: Pick<RunCommandOptions, 'scenarios' | 'all' | '
   const selected = scenarios.filter((s) => chosen.includes(s.name));
   const offered = [...new Set(selected.flatMap((s) => Object.keys(s.strategies)))];
   resolveNames('strategy', opts.strategies, offered);
+  let position = 0;
+  // Round-robin over the results in matrix order: every shard gets a mix of fast and slow ones,
+  // and the shards of one selection together are exactly the selection.
+  const inShard = (): boolean => opts.shard === undefined || position++ % opts.shard.count === opts.shard.index - 1;
   return selected
     .map((scenario) => ({
       scenario,
-      strategies: Object.keys(scenario.strategies).filter((s) => opts.strategies.length === 0 || opts.strategies.includes(s)),
+      strategies: Object.keys(scenario.strategies).filter((s) => (opts.strategies.length === 0 || opts.strategies.includes(s)) && inShard()),
     }))
     .filter((r) => r.strategies.length > 0);
 }
 
 /**
- * `cachelab run`: starts a stack per Redis persistence setting the chosen scenarios need, runs
- * every scenario x strategy on it, tears it down, and returns the report (the CLI renders it).
+ * `cachelab run`: starts one stack, runs every scenario x strategy on it (redis-server restarted
+ * with the persistence each scenario needs), tears it down, and returns the report (the CLI
+ * renders it).
  */
 export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
   const runs = selectRuns(opts);
   const started = performance.now();
   const runId = randomBytes(4).toString('hex');
   const results: StrategyResult[] = [];
-  const groups = new Map<string, typeof runs>();
-  for (const run of runs) {
-    const persistence = run.scenario.setup.redisPersistence ?? 'none';
-    groups.set(persistence, [...(groups.get(persistence) ?? []), run]);
-  }
-
-  let stackInfo: RunReport['stack'] | undefined;
-  let index = 0;
-  for (const [persistence, group] of groups) {
-    const stack = await startStack({
-      ...opts.stack,
-      redisPersistence: persistence as StackOptions['redisPersistence'],
-      runId: groups.size === 1 ? runId : `${runId}${index++}`,
-      log: opts.log,
-      signal: opts.signal,
-      seed: opts.seed,
-    }).catch((err: unknown) => {
+  // One stack for the whole run: redis-server is restarted with the persistence a scenario needs.
+  const firstPersistence = runs[0]?.scenario.setup.redisPersistence ?? 'none';
+  const stack = await startStack({ ...opts.stack, redisPersistence: firstPersistence, runId, log: opts.log, signal: opts.signal, seed: opts.seed }).catch(
+    (err: unknown) => {
       if (err instanceof LabError && err.code === 'interrupted') {
         throw new LabError('interrupted', `${err.message} while the stack was starting: removed what had started`, { cause: err, signal: err.signal });
       }
       throw err;
-    });
-    stackInfo ??= {
-      mode: stack.mode,
-      redis: redactPassword(stack.redisUrl),
-      postgres: redactPassword(stack.databaseUrl),
-      toxiproxy: redactPassword(stack.toxiproxyUrl),
-    };
-    try {
-      results.push(...(await runGroup(stack, group, opts)));
-    } catch (err) {
-      if (err instanceof LabError && err.code === 'interrupted') {
-        await stack.stop();
-        const kept = opts.stack.keep ? `kept run ${stack.runId}'s data and stack (--keep)` : `removed run ${stack.runId}'s data${stack.mode === 'local' ? ' and stopped its servers' : ' and proxies'}`;
-        throw new LabError('interrupted', `${err.message}: stopped the workload, undid its faults, ${kept}`, { cause: err, signal: err.signal });
-      }
-      throw err;
-    } finally {
+    },
+  );
+  const stackInfo: RunReport['stack'] = {
+    mode: stack.mode,
+    redis: redactPassword(stack.redisUrl),
+    postgres: redactPassword(stack.databaseUrl),
+    toxiproxy: redactPassword(stack.toxiproxyUrl),
+  };
+  try {
+    results.push(...(await runAll(stack, runs, opts)));
+  } catch (err) {
+    if (err instanceof LabError && err.code === 'interrupted') {
       await stack.stop();
+      const kept = opts.stack.keep ? `kept run ${stack.runId}'s data and stack (--keep)` : `removed run ${stack.runId}'s data${stack.mode === 'local' ? ' and stopped its servers' : ' and proxies'}`;
+      throw new LabError('interrupted', `${err.message}: stopped the workload, undid its faults, ${kept}`, { cause: err, signal: err.signal });
     }
-    if (opts.stack.keep) {
-      for (const line of stack.describe()) opts.log(line);
-      for (const result of results) {
-        if (result.kept) opts.log(`kept ${result.scenario} x ${result.strategy}: keys ${result.kept.keyPrefix}*, schema ${result.kept.schema}`);
-      }
+    throw err;
+  } finally {
+    await stack.stop();
+  }
+  if (opts.stack.keep) {
+    for (const line of stack.describe()) opts.log(line);
+    for (const result of results) {
+      if (result.kept) opts.log(`kept ${result.scenario} x ${result.strategy}: keys ${result.kept.keyPrefix}*, schema ${result.kept.schema}`);
     }
   }
 
   return {
     runId,
     seed: opts.seed,
-    stack: stackInfo ?? { mode: 'local', redis: '', postgres: '', toxiproxy: '' },
+    stack: stackInfo,
     driverSettings: driverSettings(opts.redis, opts.pg),
     results,
     ok: results.every((r) => r.matches),
@@ -118,20 +118,21 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
 }
 
 /**
- * Every scenario x strategy of one stack, in order. With --keep each result gets a namespace of
+ * Every scenario x strategy, in order, on one stack. With --keep each result gets a namespace of
  * its own (keys `<run prefix><n>:`, schema `<run schema>_<n>`), so every strategy's final data
  * stays to be inspected, not only the last one's.
  */
-async function runGroup(stack: Stack, group: ReturnType<typeof selectRuns>, opts: RunCommandOptions): Promise<StrategyResult[]> {
+async function runAll(stack: Stack, runs: ReturnType<typeof selectRuns>, opts: RunCommandOptions): Promise<StrategyResult[]> {
   const results: StrategyResult[] = [];
-  for (const { scenario, strategies } of group) {
+  for (const { scenario, strategies } of runs) {
+    const redisPersistence = await stack.useRedisPersistence(scenario.setup.redisPersistence ?? 'none');
     for (const strategy of strategies) {
       if (opts.signal?.aborted) throw interruptedError(opts.signal);
       opts.log(`running ${scenario.name} x ${strategy}`);
       const kept = opts.stack.keep ? { keyPrefix: `${stack.keyPrefix}${results.length + 1}:`, schema: `${stack.schema}_${results.length + 1}` } : undefined;
       if (kept) await createSchema(stack.databaseUrl, kept.schema);
       const result = await runScenario(scenario, strategy, { ...stack, ...kept }, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal });
-      results.push({ ...result, seed: opts.seed, ...(kept ? { kept } : {}) });
+      results.push({ ...result, seed: opts.seed, redisPersistence, ...(kept ? { kept } : {}) });
     }
   }
   return results;

@@ -1,8 +1,8 @@
 import type { ChalkInstance } from 'chalk';
-import type { RunReport, StrategyResult } from '../runner/result.js';
+import type { RunReport } from '../runner/result.js';
 import { palette } from './palette.js';
-import { paintVerdict, renderStrategy } from './strategy-block.js';
-import { newTable } from './table.js';
+import { renderMatrix } from './matrix.js';
+import { renderStrategy } from './strategy-block.js';
 
 export { renderSkipped } from './strategy-block.js';
 
@@ -10,13 +10,14 @@ export { renderSkipped } from './strategy-block.js';
 const SETTINGS_LINE = 90;
 
 /**
- * The whole run for a terminal: header, one block per scenario × strategy, then the summary
- * matrix. `color: false` gives plain text without any ANSI code; undefined follows the terminal.
+ * The whole run for a terminal: header, one block per scenario × strategy (left out with
+ * `blocks: false`, as `cachelab matrix` does unless --verbose), then the summary and the matrix.
+ * `color: false` gives plain text without any ANSI code; undefined follows the terminal.
  * `verbose` adds each result's history table and the checkers' figures.
  */
-export function renderReport(report: RunReport, opts: { color?: boolean; verbose?: boolean } = {}): string {
+export function renderReport(report: RunReport, opts: { color?: boolean; verbose?: boolean; blocks?: boolean } = {}): string {
   const paint = palette(opts.color);
-  const blocks = report.results.map((result) => renderStrategy(result, paint, opts.verbose ?? false));
+  const blocks = opts.blocks === false ? [] : report.results.map((result) => renderStrategy(result, paint, opts.verbose ?? false));
   return [renderHeader(report, paint), ...blocks, renderSummary(report, paint)].join('\n\n') + '\n';
 }
 
@@ -38,26 +39,13 @@ function renderHeader(report: RunReport, paint: ChalkInstance): string {
   return lines.join('\n');
 }
 
+/** The matrix, then every result's business cost in full, then the count. */
 function renderSummary(report: RunReport, paint: ChalkInstance): string {
-  const table = newTable(paint, ['scenario', 'strategy', 'verdict', 'expected', 'match', 'impact'], {
-    compact: false,
-  });
-  for (const result of report.results) {
-    table.push([
-      result.scenario,
-      result.strategy,
-      paintVerdict(result.verdict, paint),
-      result.expected,
-      matchCell(result, paint),
-      result.impact.length === 0 ? paint.dim('none') : result.impact.join('\n'),
-    ]);
-  }
-  return `${paint.bold.underline('summary')}\n${table.toString()}\n${tally(report, paint)}`;
-}
-
-function matchCell(result: StrategyResult, paint: ChalkInstance): string {
-  if (result.verdict === 'skipped') return paint.yellow('skipped');
-  return result.matches ? paint.green('yes') : paint.red.bold('NO');
+  const costs = report.results.flatMap((r) =>
+    r.impact.length === 0 ? [] : [`${paint.bold(`${r.scenario} × ${r.strategy}`)}`, ...r.impact.map((line) => `  ${line}`)],
+  );
+  const impact = costs.length === 0 ? [] : [`${paint.bold.underline('impact')}`, ...costs.map((line) => `  ${line}`)];
+  return [`${paint.bold.underline('summary')}`, renderMatrix(report, paint), ...impact, tally(report, paint)].join('\n');
 }
 
 function tally(report: RunReport, paint: ChalkInstance): string {

@@ -37,6 +37,8 @@ export interface StrategyResult {
   durationMs: number;
   /** The run's --seed (fault proxy draws), to replay it; absent where a result was made without a run. */
   seed?: number;
+  /** Redis persistence in effect for this result (external mode: the server's own, or 'unknown'). */
+  redisPersistence?: string;
   /** With --keep: where this result's final data stays (its own namespace). */
   kept?: { keyPrefix: string; schema: string };
 }

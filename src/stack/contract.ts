@@ -66,11 +66,17 @@ export interface Stack {
   appRedisUrl: string;
   appDatabaseUrl: string;
   /**
-   * The AOF setting in effect: the requested one in local mode; in external mode what the server
-   * reports (CONFIG GET), 'unknown' when it will not say.
+   * The AOF setting in effect when the stack started: the requested one in local mode; in external
+   * mode what the server reports (CONFIG GET), 'unknown' when it will not say.
    */
   redisPersistence: RedisPersistence | 'unknown';
   canKillRedis: boolean;
+  /**
+   * Local: restarts redis-server, empty, with this AOF setting (a no-op when it already has it),
+   * so one stack serves scenarios that need different persistence. External: the server's own
+   * setting stays; resolves with what is in effect either way.
+   */
+  useRedisPersistence(persistence: RedisPersistence): Promise<RedisPersistence | 'unknown'>;
   /** SIGKILL the real redis-server (local) or run redisKillCommand; LabError if not possible. */
   killRedis(): Promise<void>;
   /** Start it again (same port, data dir, persistence; local) or run redisStartCommand; resolves once it answers PING. */

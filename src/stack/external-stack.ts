@@ -131,6 +131,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
       appDatabaseUrl: withHostPort(o.databaseUrl, proxies.postgres.host, proxies.postgres.port),
       redisPersistence: persistence,
       canKillRedis: o.redisKillCommand !== undefined,
+      useRedisPersistence: () => Promise.resolve(persistence),
       killRedis: async () => {
         if (o.redisKillCommand === undefined) {
           throw new LabError('usage', 'killing Redis in the external stack needs a kill command', {

@@ -92,6 +92,10 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
       appDatabaseUrl: withHostPort(postgres.url, proxies.postgres.host, proxies.postgres.port),
       redisPersistence: o.redisPersistence,
       canKillRedis: true,
+      useRedisPersistence: async (persistence) => {
+        await redis.usePersistence(persistence);
+        return persistence;
+      },
       killRedis: () => redis.kill(),
       startRedis: () => redis.restart(),
       describe: () => [

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { environmentError } from '../errors.js';
@@ -104,6 +104,25 @@ export class RedisServer {
         : `see ${join(this.opts.dir, 'redis.log')}`;
       throw environmentError(`redis-server did not restart on port ${this.port}:\n${failure}`, hint);
     }
+  }
+
+  /**
+   * Stops the server, empties its data dir and starts it again on the same port with another
+   * AOF setting: a fresh server for a scenario that needs that persistence. A no-op if unchanged.
+   */
+  async usePersistence(persistence: RedisPersistence): Promise<void> {
+    if (persistence === this.opts.persistence && this.#child?.running) return;
+    const child = this.#child;
+    if (child !== undefined) {
+      await child.stop();
+      this.#child = undefined;
+      await this.opts.processes.remove(child);
+    }
+    this.opts.persistence = persistence;
+    await rm(join(this.opts.dir, 'redis'), { recursive: true, force: true });
+    await mkdir(join(this.opts.dir, 'redis'), { recursive: true });
+    await writeFile(join(this.opts.dir, 'redis.conf'), redisConf(this.opts));
+    await this.restart();
   }
 
   /** Spawns on this.port and waits for PING; returns the log tail if it died or never answered. */

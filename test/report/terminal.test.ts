@@ -80,13 +80,18 @@ describe('renderReport', () => {
     expect(verbose).toContain('spentTwice 1000');
   });
 
-  it('ends with a summary matrix that counts matches, mismatches and skips', () => {
+  it('ends with the matrix in 100 columns, every cost in full, and the count of matches, mismatches and skips', () => {
     const text = renderReport(paymentRun(), { color: false });
     const summary = text.slice(text.lastIndexOf('summary'));
 
-    expect(summary).toMatch(/│ payment-double-spend\s+│ write-through\s+│ inconsistent\s+│ inconsistent\s+│ yes\s+│ 1000 yen spent twice/);
-    expect(summary).toMatch(/│ delete-on-write\s+│ inconsistent\s+│ consistent\s+│ NO\s+│ none/);
-    expect(summary).toMatch(/│ two-phase-commit\s+│ skipped\s+│ inconsistent\s+│ skipped/);
+    // Strategies as rows, scenarios as columns: the mark, the verdict, the cost in a few words.
+    expect(summary).toMatch(/│ strategy\s+│ payment-double-spend\s+│/);
+    expect(summary).toMatch(/│ write-through\s+│ ✔ inconsistent\s+│\n│\s+│ 1000 yen spent\s+│/);
+    expect(summary).toMatch(/│ delete-on-write\s+│ ✘ inconsistent\s+│\n│\s+│ expected consistent\s+│/);
+    expect(summary).toMatch(/│ two-phase-commit\s+│ skipped\s+│/);
+    expect(summary.split('\n').every((line) => line.length <= 100)).toBe(true);
+    // Then the cost of each result in full.
+    expect(summary).toMatch(/impact\n {2}payment-double-spend × write-through\n {4}1000 yen spent twice/);
     expect(summary).toContain('1 of 3 matched their expectation, 1 did not, 1 skipped (5.7 s)');
   });
 });
