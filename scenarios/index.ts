@@ -2,10 +2,12 @@ import type { Scenario } from '../src/runner/scenario.js';
 import { concurrentUpdates } from './invalidation-race/concurrent-updates.js';
 import { staleFill } from './invalidation-race/stale-fill.js';
 import { inventoryOversell } from './inventory-oversell.js';
+import { twoPhaseInDoubt } from './payment-double-spend/2pc-in-doubt.js';
+import { sagaCrash } from './payment-double-spend/saga-crash.js';
 import { paymentDoubleSpend } from './payment-double-spend.js';
 
 /**
  * Every scenario `cachelab list` shows, in the order the matrix runs them. A name "group/name"
  * belongs to a group: `cachelab run group` runs all of the group's scenarios.
  */
-export const scenarios: Scenario[] = [paymentDoubleSpend, inventoryOversell, concurrentUpdates, staleFill];
+export const scenarios: Scenario[] = [paymentDoubleSpend, sagaCrash, twoPhaseInDoubt, inventoryOversell, concurrentUpdates, staleFill];

@@ -119,14 +119,15 @@ export async function runScenario(
     };
 
     // Points to arm: every rule's point, and every point a hold waits for (to hear about it).
-    const armed: { point: FaultPoint; opId: string }[] = scenario.faults.map((r) => ({ point: r.point, opId: r.op }));
-    for (const rule of scenario.faults) {
+    const rules = scenario.faults.filter((r) => r.strategies === undefined || r.strategies.includes(strategyName));
+    const armed: { point: FaultPoint; opId: string }[] = rules.map((r) => ({ point: r.point, opId: r.op }));
+    for (const rule of rules) {
       for (const f of rule.inject) if (f.kind === 'hold-until' && f.point !== 'done') armed.push({ point: f.point, opId: f.op });
     }
 
     const onHit = async (hit: Hit): Promise<void> => {
       faults.reached(hit);
-      const rule = scenario.faults.find((r) => r.op === hit.opId && r.point === hit.point);
+      const rule = rules.find((r) => r.op === hit.opId && r.point === hit.point);
       if (!rule) return;
       for (const fault of rule.inject) {
         await faults.inject(fault, `${hit.point} (${hit.opId})`, rule.until === 'heal' ? 'heal' : hit.opId, app);
@@ -202,7 +203,7 @@ export async function runScenario(
     history.closeInFlight('still in flight when the workload ended');
     await app?.stop();
 
-    for (const rule of scenario.faults) {
+    for (const rule of rules) {
       if (!faults.hasReached({ point: rule.point, opId: rule.op })) {
         problems.push(`fault point ${rule.point} was armed for ${rule.op}, which never reached it: the run did not test the window it claims to`);
       }

@@ -29,6 +29,8 @@ export interface FaultRule {
   inject: Fault[];
   /** When network faults are undone: when that op completes (default) or at the heal phase. */
   until?: 'op-done' | 'heal';
+  /** Only for these strategies (a window that only they have); default: every strategy. */
+  strategies?: string[];
 }
 
 /** What a workload can do. Operations are recorded in the history as they run. */

@@ -113,7 +113,10 @@ describe('argv handling', () => {
     const all = selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: [] });
     expect(all[0]?.strategies).toEqual(['write-through', 'two-phase-commit', 'saga', 'delete-on-write']);
     const one = selectRuns({ scenarios: [], all: true, strategies: ['saga'] });
-    expect(one.map((r) => [r.scenario.name, r.strategies])).toEqual([['payment-double-spend', ['saga']]]);
+    expect(one.map((r) => [r.scenario.name, r.strategies])).toEqual([
+      ['payment-double-spend', ['saga']],
+      ['payment-double-spend/saga-crash', ['saga']],
+    ]);
     expect(usage(() => selectRuns({ scenarios: [], all: false, strategies: [] })).message).toContain('--all');
     expect(usage(() => selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: ['sag'] })).message).toContain(
       'did you mean "saga"',
