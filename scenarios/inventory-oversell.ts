@@ -48,6 +48,10 @@ export const inventoryOversell: Scenario = {
       expect: 'consistent',
       why: 'a reservation whose database write failed is released and the lost counter is rebuilt from the database; these faults fall between orders, outside its in-doubt window',
     },
+    'event-sourcing': {
+      expect: 'consistent',
+      why: 'each sale is decided on the order log under a lock; the cache is only a projection, rebuilt after the restart',
+    },
   },
   faults: [],
   needs: ['kill-redis'],
@@ -124,6 +128,12 @@ export const inventoryOversell: Scenario = {
         return oversold > 0 || lost > 0
           ? 'The database did not have the last word on every sale: see the findings.'
           : 'The counter in Redis drifted from the database stock: orders are refused or admitted by a wrong count until it is rebuilt.';
+      case 'event-sourcing':
+        return verdict === 'consistent'
+          ? `Every sale was decided on the order log under a per-item lock, and ${sold}: the orders placed while ` +
+            'PostgreSQL was cut off could not be appended and were refused. The cache is only a projection with the number ' +
+            'of the last event it holds: the restart emptied it, and the next operation let the projector rebuild it.'
+          : 'The log and its projections disagree: see the findings.';
       default:
         return '';
     }

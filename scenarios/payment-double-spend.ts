@@ -38,6 +38,10 @@ export const paymentDoubleSpend: Scenario = {
       expect: 'consistent',
       why: 'the database authorizes with a conditional debit; the stale cache entry is display-only and expires',
     },
+    'event-sourcing': {
+      expect: 'consistent',
+      why: 'p2 is decided on the log; the lost cache projection lags until the next operation catches it up',
+    },
   },
   faults: [
     {
@@ -104,6 +108,12 @@ export const paymentDoubleSpend: Scenario = {
           ? 'The database decided every payment with a conditional debit' +
             (staleKeys > 0 ? '. The lost invalidation left the old balance in the cache for display only, and its TTL bounds how long it is shown.' : ', and the invalidation went through.')
           : 'The remedy did not hold: see the findings.';
+      case 'event-sourcing':
+        return verdict === 'consistent'
+          ? 'p1 was committed to the log (the ledger) and acknowledged; its projection to the cache was lost with the ' +
+            'Redis link, so the cache lagged one event behind the log until p2 let the projector catch up. p2 was decided ' +
+            'on the log (4000 < 5000: declined), never on the lagging projection, and the read side healed by itself.'
+          : 'The log and its projections disagree: see the findings.';
       default:
         return '';
     }

@@ -3,6 +3,7 @@ import { cacheFirst } from './cache-first.js';
 import { dbConditional } from './db-conditional.js';
 import { delayedDoubleDelete } from './delayed-double-delete.js';
 import { deleteOnWrite } from './delete-on-write.js';
+import { eventSourcing } from './event-sourcing.js';
 import { leases } from './leases.js';
 import { redisReservation } from './redis-reservation.js';
 import { saga } from './saga.js';
@@ -25,5 +26,6 @@ export const strategies: Record<string, StrategyDefinition> = Object.fromEntries
     versioned,
     leases,
     delayedDoubleDelete,
+    eventSourcing,
   ].map((s) => [s.name, s]),
 );

@@ -73,8 +73,8 @@ export const versioned: StrategyDefinition = {
   }),
 };
 
-/** ok(1) stored, ok(0) refused: a newer version is cached. */
-function storeIfNewer(deps: StrategyDeps, key: string, value: string, version: string): Promise<Result<number>> {
+/** ok(1) stored, ok(0) refused: a newer version is cached. Also the event-sourcing projector's cache write. */
+export function storeIfNewer(deps: StrategyDeps, key: string, value: string, version: string): Promise<Result<number>> {
   return deps.cache.evalScript(STORE_IF_NEWER, [key, versionKey(key)], [value, version, String(deps.cacheTtlMs)]);
 }
 

@@ -18,7 +18,7 @@ describe('--keep', () => {
       expect(run.exitCode, run.stderr).toBe(0);
       const report = JSON.parse(run.stdout) as RunReport;
       const kept = report.results.map((r) => r.kept);
-      expect(kept.map((k) => k?.schema)).toEqual([1, 2, 3, 4].map((n) => `cachelab_${report.runId}_${n}`));
+      expect(kept.map((k) => k?.schema)).toEqual([1, 2, 3, 4, 5].map((n) => `cachelab_${report.runId}_${n}`));
       for (const result of report.results) {
         expect(run.stderr).toContain(`kept ${result.scenario} x ${result.strategy}: keys ${result.kept?.keyPrefix}*, schema ${result.kept?.schema}`);
       }

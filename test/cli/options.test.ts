@@ -111,7 +111,7 @@ describe('argv handling', () => {
 
   it('selects a scenario with all its strategies, or only those asked for', () => {
     const all = selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: [] });
-    expect(all[0]?.strategies).toEqual(['write-through', 'two-phase-commit', 'saga', 'delete-on-write']);
+    expect(all[0]?.strategies).toEqual(['write-through', 'two-phase-commit', 'saga', 'delete-on-write', 'event-sourcing']);
     const one = selectRuns({ scenarios: [], all: true, strategies: ['saga'] });
     expect(one.map((r) => [r.scenario.name, r.strategies])).toEqual([
       ['payment-double-spend', ['saga']],

@@ -21,6 +21,7 @@ export function expectInventoryFigures(report: RunReport): void {
     ['cache-first', 'inconsistent'],
     ['db-conditional', 'consistent'],
     ['redis-reservation', 'consistent'],
+    ['event-sourcing', 'consistent'],
   ]);
   expect(report.ok).toBe(true);
   for (const r of report.results) {
@@ -64,4 +65,9 @@ export function expectInventoryFigures(report: RunReport): void {
   expect(rr.diff).toMatchObject([{ key: 'stock:widget', db: '0', cache: '0', ttlMs: null, status: 'consistent' }]);
   expect(rr.impact).toEqual([]);
   expect(rr.explanation).toContain('The window that remains');
+
+  const es = pick(report, 'event-sourcing');
+  expect(counter(es)).toEqual({ accepted: 10, initial: 10, finalStock: 0, orderRows: 10, oversold: 0, lost: 0, unknown: 0 });
+  expect(outcomes(es, during)).toEqual(['fail', 'fail', 'fail', 'fail']);
+  expect(es.diff).toMatchObject([{ key: 'stock:widget', db: '0', cache: '0', status: 'consistent' }]);
 }

@@ -53,6 +53,7 @@ describe('inventory-oversell on the external stack (existing servers, embedded p
         ['cache-first', 'skipped', false],
         ['db-conditional', 'skipped', false],
         ['redis-reservation', 'skipped', false],
+        ['event-sourcing', 'skipped', false],
       ]);
       expect(report.ok).toBe(false);
       for (const r of report.results) expect(r.skipReason).toContain('--redis-kill-command');

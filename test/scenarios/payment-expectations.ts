@@ -21,6 +21,7 @@ export function expectPaymentFigures(report: RunReport): void {
     ['two-phase-commit', 'inconsistent'],
     ['saga', 'consistent'],
     ['delete-on-write', 'consistent'],
+    ['event-sourcing', 'consistent'],
   ]);
   expect(report.ok).toBe(true);
 
@@ -54,4 +55,13 @@ export function expectPaymentFigures(report: RunReport): void {
   expect(figure(dow, 'bank', 'spentTwice')).toBe(0);
   expect([outcome(dow, 'p1'), outcome(dow, 'p2')]).toEqual(['ok', 'fail']);
   expect(dow.impact).toEqual([]);
+
+  // p1 is in the log; its lost cache projection is caught up by p2, which the log declines.
+  const es = pick(report, 'event-sourcing');
+  expect(es.diff).toMatchObject([{ key: 'account:alice', db: '4000', cache: '4000', status: 'consistent' }]);
+  expect([outcome(es, 'p1'), outcome(es, 'p2'), outcome(es, 'r1')]).toEqual(['ok', 'fail', 'ok']);
+  expect(es.history.find((o) => o.id === 'r1')?.value).toBe(4000);
+  expect(figure(es, 'bank', 'applied')).toBe(1000);
+  expect(es.bookkeeping).toMatchObject([{ key: '_meta:version:account:alice' }]);
+  expect(es.explanation).toContain('catch up');
 }

@@ -32,7 +32,7 @@ describe('payment-double-spend on the local stack, through the CLI', () => {
     expectPaymentFigures(report);
     const xml = await readFile(junit, 'utf8');
     await rm(junit);
-    expect(xml.match(/<testcase /g)).toHaveLength(4);
+    expect(xml.match(/<testcase /g)).toHaveLength(5);
     expect(xml).not.toContain('<failure');
 
     const dir = join(tmpdir(), `cachelab-${report.runId}`);
