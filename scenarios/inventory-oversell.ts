@@ -1,12 +1,11 @@
-import type { CheckResult } from '../src/checkers/checker.js';
+import { figureOf } from '../src/checkers/checker.js';
 import { counterChecker } from '../src/checkers/counter.js';
 import { stalenessChecker } from '../src/checkers/staleness.js';
 import type { Scenario, WorkloadContext } from '../src/runner/scenario.js';
 
 const item = 'stock:widget';
 const INITIAL_STOCK = 10;
-const figure = (checks: CheckResult[], checker: string, name: string): number =>
-  checks.find((c) => c.checker === checker)?.figures[name] ?? 0;
+const figure = figureOf;
 /** "1 unit", "4 units". */
 const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 

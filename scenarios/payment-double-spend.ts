@@ -1,11 +1,10 @@
 import { bankChecker } from '../src/checkers/bank.js';
-import type { CheckResult } from '../src/checkers/checker.js';
+import { figureOf } from '../src/checkers/checker.js';
 import { stalenessChecker } from '../src/checkers/staleness.js';
 import type { Scenario } from '../src/runner/scenario.js';
 
 const account = 'account:alice';
-const figure = (checks: CheckResult[], checker: string, name: string): number =>
-  checks.find((c) => c.checker === checker)?.figures[name] ?? 0;
+const figure = figureOf;
 
 /**
  * Alice has 5000 yen, cached. Payment p1 (1000 yen) commits in PostgreSQL, and then the Redis link

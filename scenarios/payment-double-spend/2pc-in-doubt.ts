@@ -1,11 +1,6 @@
-import { bankChecker } from '../../src/checkers/bank.js';
-import type { CheckResult } from '../../src/checkers/checker.js';
-import { stalenessChecker } from '../../src/checkers/staleness.js';
+import { figureOf as figure } from '../../src/checkers/checker.js';
 import type { Scenario } from '../../src/runner/scenario.js';
-
-const account = 'account:alice';
-const figure = (checks: CheckResult[], checker: string, name: string): number =>
-  checks.find((c) => c.checker === checker)?.figures[name] ?? 0;
+import { notJudged, paymentWindow } from './common.js';
 
 /**
  * The two-phase commit's in-doubt window: the coordinator (the app process) is SIGKILLed after
@@ -20,7 +15,7 @@ export const twoPhaseInDoubt: Scenario = {
     'right after that commit (fault point after-db-commit) the app process, which coordinates the commit, ' +
     'is SIGKILLed. Redis holds the prepared intent and the old balance, and no recovery process reads the ' +
     'intents back. A new app serves p2 (all 5000 yen) and a balance check.',
-  setup: { records: { [account]: 5000 }, cached: [account] },
+  ...paymentWindow,
   strategies: {
     'two-phase-commit': {
       expect: 'inconsistent',
@@ -32,14 +27,6 @@ export const twoPhaseInDoubt: Scenario = {
     },
   },
   faults: [{ op: 'p1', point: 'after-db-commit', inject: [{ kind: 'kill-app' }] }],
-  async workload(ctx) {
-    await ctx.invoke('alice', 'p1', { kind: 'debit', key: account, amount: 1000 });
-    await ctx.restartApp();
-    await ctx.invoke('alice', 'p2', { kind: 'debit', key: account, amount: 5000 });
-    await ctx.invoke('alice', 'r1', { kind: 'read', key: account });
-  },
-  checkers: [bankChecker, stalenessChecker],
-  stalenessBudgetMs: 60_000,
   impact(checks) {
     const lines: string[] = [];
     if (figure(checks, 'bank', 'spentTwice') > 0) lines.push(`${figure(checks, 'bank', 'spentTwice')} yen spent twice`);
@@ -49,7 +36,7 @@ export const twoPhaseInDoubt: Scenario = {
     return lines;
   },
   explain(strategy, verdict, checks) {
-    if (verdict === 'unknown') return 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
+    if (verdict === 'unknown') return notJudged;
     if (strategy === 'two-phase-commit') {
       return figure(checks, 'cache-vs-db', 'staleKeys') > 0
         ? 'The coordinator died in the in-doubt window: the database had committed, the cache participant had only ' +

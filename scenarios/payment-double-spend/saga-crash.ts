@@ -1,11 +1,6 @@
-import { bankChecker } from '../../src/checkers/bank.js';
-import type { CheckResult } from '../../src/checkers/checker.js';
-import { stalenessChecker } from '../../src/checkers/staleness.js';
+import { figureOf as figure } from '../../src/checkers/checker.js';
 import type { Scenario } from '../../src/runner/scenario.js';
-
-const account = 'account:alice';
-const figure = (checks: CheckResult[], checker: string, name: string): number =>
-  checks.find((c) => c.checker === checker)?.figures[name] ?? 0;
+import { notJudged, paymentWindow } from './common.js';
 
 /**
  * The saga's own window. Payment p1 debits the database; its cache step fails (Redis link reset
@@ -21,7 +16,7 @@ export const sagaCrash: Scenario = {
     '(the Redis link is reset at after-db-commit), so the saga must refund it. Before the refund runs ' +
     '(fault point before-compensate) the app process is SIGKILLed. A new app starts with empty memory: ' +
     'nothing remembers that p1 needs compensating. Payment p2 then asks for all 5000 yen.',
-  setup: { records: { [account]: 5000 }, cached: [account] },
+  ...paymentWindow,
   strategies: {
     saga: {
       expect: 'inconsistent',
@@ -41,14 +36,6 @@ export const sagaCrash: Scenario = {
     // Only the saga has a compensation step to die before.
     { op: 'p1', point: 'before-compensate', inject: [{ kind: 'kill-app' }], strategies: ['saga'] },
   ],
-  async workload(ctx) {
-    await ctx.invoke('alice', 'p1', { kind: 'debit', key: account, amount: 1000 });
-    await ctx.restartApp();
-    await ctx.invoke('alice', 'p2', { kind: 'debit', key: account, amount: 5000 });
-    await ctx.invoke('alice', 'r1', { kind: 'read', key: account });
-  },
-  checkers: [bankChecker, stalenessChecker],
-  stalenessBudgetMs: 60_000,
   impact(checks) {
     const lines: string[] = [];
     const spentTwice = figure(checks, 'bank', 'spentTwice');
@@ -57,7 +44,7 @@ export const sagaCrash: Scenario = {
     return lines;
   },
   explain(strategy, verdict, checks) {
-    if (verdict === 'unknown') return 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
+    if (verdict === 'unknown') return notJudged;
     if (strategy === 'saga') {
       return figure(checks, 'bank', 'spentTwice') > 0
         ? 'The saga kept its compensation in memory: when the app died between the failed cache step and the refund, ' +

@@ -72,6 +72,10 @@ export interface Checker {
   check(input: CheckInput): CheckResult;
 }
 
+/** A named figure of one checker's result, 0 when that checker did not run or has no such figure. */
+export const figureOf = (checks: CheckResult[], checker: string, name: string): number =>
+  checks.find((c) => c.checker === checker)?.figures[name] ?? 0;
+
 const rank: Record<Verdict, number> = { consistent: 0, unknown: 1, inconsistent: 2 };
 
 /** The worst verdict wins: inconsistent over unknown over consistent. */
