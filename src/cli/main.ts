@@ -16,6 +16,7 @@ import { listScenarios } from '../commands/list.js';
 import { runCommand } from '../commands/run.js';
 import { environmentError, LabError } from '../errors.js';
 import { renderDoctor } from '../report/doctor.js';
+import { renderHtmlReport } from '../report/html.js';
 import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
@@ -34,6 +35,7 @@ interface RunFlags {
   all?: boolean;
   json?: boolean;
   junit?: string;
+  report?: string;
   seed?: string;
   keep?: boolean;
   stack?: string;
@@ -54,6 +56,7 @@ function addRunFlags(cmd: Command): Command {
     .option('-s, --strategy <names>', 'only these strategies (repeatable or comma-separated)', collect, [])
     .option('--json', 'print the result object as JSON instead of the report')
     .option('--junit <file>', 'also write a JUnit XML report to <file>')
+    .option('--report <file.html>', 'also write one self-contained HTML page: timelines, faults, DB vs cache')
     .option('--seed <n>', 'seed for random choices (toxicity, jitter); printed in the report')
     .option('--keep', 'leave the stack and its data up afterwards and print how to connect')
     .addOption(new Option('--stack <mode>', 'local: start throw-away servers; external: use the URLs').choices(['local', 'external']))
@@ -72,6 +75,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
   const mode = parseStackMode(flags.stack);
   const drivers = parseDriverSettings(flags.driver);
   const junit = flags.junit === undefined ? undefined : parseOutputFile('--junit', flags.junit);
+  const html = flags.report === undefined ? undefined : parseOutputFile('--report', flags.report);
   const progress = createProgress({ verbose: flags.verbose ?? false, quiet: false });
   // Shutdown in order: the first signal stops the workload, undoes the faults, removes the run's
   // data and proxies, then stops the servers (runCommand does it, seeing the abort); a second one
@@ -110,6 +114,10 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean): Prom
     });
     progress.done();
     if (junit) await writeFile(junit, mask(renderJunit(report)));
+    if (html) {
+      await writeFile(html, mask(renderHtmlReport(report)));
+      printError(`cachelab: report written to ${mask(html)}\n`);
+    }
     print(
       flags.json
         ? JSON.stringify(report, null, 2) + '\n'
