@@ -41,6 +41,7 @@ td.name { white-space: nowrap; }
 .badge.match.skipped { background: #fff; color: #723b13; border-color: #f0d77a; font-weight: 500; }
 tr.mismatch td { background: #fff5f5; }
 .matrix-table td.cell { font-weight: 600; text-align: center; }
+.matrix-table td.not-run { text-align: center; color: var(--muted); }
 .matrix-table td.consistent { background: #e3f6ea; }
 .matrix-table td.inconsistent { background: #fde8e8; }
 .matrix-table td.unknown, .matrix-table td.skipped { background: #fdf6b2; }

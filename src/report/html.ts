@@ -103,20 +103,31 @@ function summary(report: RunReport): string {
       el('tbody', {}, ...rows)));
 }
 
-/** Scenarios down, strategies across; each cell the verdict, linking to its result. */
+/**
+ * Scenarios × strategies, the longer list down so the table fits the page; each cell the verdict,
+ * linking to its result, marked where it differs from the expectation.
+ */
 function matrix(report: RunReport): string {
+  const scenarios = scenarioNames(report);
   const strategies = [...new Set(report.results.map((r) => r.strategy))];
-  const rows = scenarioNames(report).map((scenario) => el('tr', {},
-    el('th', { scope: 'row' }, esc(scenario)),
-    ...strategies.map((strategy) => {
-      const r = report.results.find((x) => x.scenario === scenario && x.strategy === strategy);
-      if (!r) return el('td', { class: 'not-run' }, '–');
-      const mark = r.verdict === 'skipped' ? '' : r.matches ? '' : el('span', { class: 'mismatch-mark', title: `expected ${r.expected}` }, ' ≠ expected');
+  const scenariosDown = scenarios.length >= strategies.length;
+  const [down, across] = scenariosDown ? [scenarios, strategies] : [strategies, scenarios];
+  const find = (row: string, column: string): StrategyResult | undefined =>
+    report.results.find((r) => (scenariosDown ? r.scenario === row && r.strategy === column : r.scenario === column && r.strategy === row));
+  // A scenario's group name ends with "/": let a narrow column break there.
+  const name = (text: string): string => esc(text).replace(/\//g, '/<wbr>');
+  const rows = down.map((row) => el('tr', {},
+    el('th', { scope: 'row' }, name(row)),
+    ...across.map((column) => {
+      const r = find(row, column);
+      if (!r) return el('td', { class: 'not-run', title: 'not run' }, '–');
+      const mark = r.verdict === 'skipped' || r.matches ? '' : el('span', { class: 'mismatch-mark', title: `expected ${r.expected}` }, ' ≠ expected');
       return el('td', { class: `cell ${r.verdict}` }, link(r, esc(r.verdict)), mark);
     })));
+  const corner = scenariosDown ? 'scenario \\ strategy' : 'strategy \\ scenario';
   return el('section', { class: 'matrix' }, el('h2', {}, 'Matrix'),
-    el('p', { class: 'hint' }, 'Which strategy holds against which failure. Each cell links to its result.'),
+    el('p', { class: 'hint' }, 'Which strategy holds against which failure; a dash: the scenario does not run that strategy. Each cell links to its result.'),
     el('div', { class: 'scroll' }, el('table', { class: 'matrix-table' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'scenario'), ...strategies.map((s) => el('th', { scope: 'col' }, esc(s))))),
+      el('thead', {}, el('tr', {}, el('th', {}, corner), ...across.map((c) => el('th', { scope: 'col' }, name(c))))),
       el('tbody', {}, ...rows))));
 }

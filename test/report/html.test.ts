@@ -48,6 +48,8 @@ describe('the HTML report', () => {
     expect(html).toContain('<table class="matrix-table"');
     expect(html.indexOf('<table class="matrix-table"')).toBeLessThan(html.indexOf('<table class="summary-table"'));
     expect(html).toContain(`href="#${resultId('inventory-oversell', 'cache-first')}"`);
+    // Four strategies against two scenarios: the strategies go down, so the table stays narrow.
+    expect([...html.matchAll(/<th scope="row">([^<]*)</g)].map((m) => m[1])).toEqual(['write-through', 'delete-on-write', 'two-phase-commit', 'cache-first']);
   });
 
   it('embeds the report object as data and escapes what the run wrote, so nothing in it becomes markup', () => {
