@@ -18,6 +18,7 @@ import { runCommand } from '../commands/run.js';
 import type { RunReport } from '../runner/result.js';
 import { environmentError, LabError } from '../errors.js';
 import { renderDoctor } from '../report/doctor.js';
+import { renderHtmlReport } from '../report/html.js';
 import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
@@ -36,6 +37,7 @@ interface RunFlags {
   all?: boolean;
   json?: boolean;
   junit?: string;
+  report?: string;
   seed?: string;
   keep?: boolean;
   stack?: string;
@@ -57,6 +59,7 @@ function addRunFlags(cmd: Command): Command {
     .option('-s, --strategy <names>', 'only these strategies (repeatable or comma-separated)', collect, [])
     .option('--json', 'print the result object as JSON instead of the report')
     .option('--junit <file>', 'also write a JUnit XML report to <file>')
+    .option('--report <file.html>', 'also write one self-contained HTML page: timelines, faults, DB vs cache')
     .option('--seed <n>', 'seed for random choices (toxicity, jitter); printed in the report')
     .option('--keep', 'leave the stack and its data up afterwards and print how to connect')
     .addOption(new Option('--stack <mode>', 'local: start throw-away servers; external: use the URLs').choices(['local', 'external']))
@@ -78,6 +81,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
   const mode = parseStackMode(flags.stack);
   const drivers = parseDriverSettings(flags.driver);
   const junit = flags.junit === undefined ? undefined : parseOutputFile('--junit', flags.junit);
+  const html = flags.report === undefined ? undefined : parseOutputFile('--report', flags.report);
   const progress = createProgress({ verbose: flags.verbose ?? false, quiet: false });
   // Shutdown in order: the first signal stops the workload, undoes the faults, removes the run's
   // data and proxies, then stops the servers (runCommand does it, seeing the abort); a second one
@@ -116,7 +120,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
       signal: interrupt.signal,
     });
     progress.done();
-    return await output(report, { ...flags, junit }, !matrix || (flags.verbose ?? false));
+    return await output(report, { ...flags, junit, html }, !matrix || (flags.verbose ?? false));
   } finally {
     progress.done();
     process.off('SIGINT', onSignal);
@@ -124,9 +128,17 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
   }
 }
 
-/** Prints a report (terminal or --json), writes --junit; the exit code: 0 all matched, 1 not. */
-async function output(report: RunReport, flags: { json?: boolean; junit?: string; color?: boolean; verbose?: boolean }, blocks: boolean): Promise<number> {
+/** Prints a report (terminal or --json), writes --junit and --report; the exit code: 0 all matched, 1 not. */
+async function output(
+  report: RunReport,
+  flags: { json?: boolean; junit?: string; html?: string; color?: boolean; verbose?: boolean },
+  blocks: boolean,
+): Promise<number> {
   if (flags.junit) await writeFile(flags.junit, mask(renderJunit(report)));
+  if (flags.html) {
+    await writeFile(flags.html, mask(renderHtmlReport(report)));
+    printError(`cachelab: report written to ${flags.html}\n`);
+  }
   print(
     flags.json
       ? JSON.stringify(report, null, 2) + '\n'

@@ -20,6 +20,7 @@ export function mergeReports(reports: RunReport[]): RunReport {
   return {
     ...first,
     runId: reports.map((r) => r.runId).join('+'),
+    scenarios: [...new Map(reports.flatMap((r) => r.scenarios ?? []).map((s) => [s.name, s])).values()],
     results,
     ok: results.every((r) => r.matches),
     durationMs: Math.max(...reports.map((r) => r.durationMs)),

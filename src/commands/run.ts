@@ -109,6 +109,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
   return {
     runId,
     seed: opts.seed,
+    scenarios: runs.map(({ scenario }) => ({ name: scenario.name, summary: scenario.summary, explanation: scenario.explanation })),
     stack: stackInfo,
     driverSettings: driverSettings(opts.redis, opts.pg),
     results,

@@ -20,7 +20,8 @@ export function renderHistory(history: CompletedOp[], paint: ChalkInstance): str
   return table.toString();
 }
 
-function describeOp(op: ClientOp): string {
+/** "debit account:alice 1000", "write price:book = 150": one op as a reader says it. */
+export function describeOp(op: ClientOp): string {
   switch (op.kind) {
     case 'read':
       return `read ${op.key}`;

@@ -2,7 +2,7 @@ import type { FaultInjector } from '../drivers/fault-injector.js';
 import type { History } from '../history/history.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
 import type { AppProcess, Hit } from './app-process.js';
-import type { TimelineEntry } from './result.js';
+import type { FaultWindowKind, TimelineEntry } from './result.js';
 import { describeFault, type Fault, type Link } from './scenario.js';
 
 /** What the session needs of the stack: the proxies' names and a way to kill Redis. */
@@ -14,6 +14,9 @@ export interface FaultTarget {
 /** The scope a fault injected by the workload itself (ctx.inject) belongs to, until ctx.heal(). */
 export const WORKLOAD_SCOPE = 'workload';
 
+/** What fired a fault: an op that reached an armed point, or the workload itself (ctx.inject). */
+export type Trigger = { op: string; point: FaultPoint } | 'workload';
+
 /**
  * The faults of one run: injects them, remembers how to undo each network fault, and resolves
  * holds when the op they wait for reaches its point. Every injection lands in the timeline.
@@ -24,6 +27,9 @@ export class FaultSession {
   readonly #undo = new Map<string, (() => Promise<void>)[]>();
   readonly #reached = new Set<string>();
   readonly #waiters = new Map<string, (() => void)[]>();
+  /** The open window of a killed process, closed when it is started again. */
+  readonly #down = new Map<'app' | 'redis', number>();
+  #windows = 0;
   redisDown = false;
   /** What kept a fault from doing its job (a hold released by its timeout): each makes the result unknown. */
   readonly problems: string[] = [];
@@ -58,61 +64,81 @@ export class FaultSession {
 
   /**
    * Injects one fault. `app` is the app process now serving (kill-app kills it); `trigger` says
-   * what fired it, for the timeline ("after-db-commit (p1)", "workload").
+   * what fired it, for the timeline ("after-db-commit (p1)", "workload"). Every fault that lasts
+   * opens a window in the timeline, closed by the entry that undoes it.
    */
-  async inject(fault: Fault, trigger: string, scope: string, app: AppProcess | undefined): Promise<void> {
-    const log = (event: string): void => {
-      this.timeline.push({ at: this.history.now(), event, trigger });
-      this.progress(`fault: ${event} at ${trigger}`);
+  async inject(fault: Fault, trigger: Trigger, scope: string, app: AppProcess | undefined): Promise<void> {
+    const triggerText = trigger === 'workload' ? trigger : `${trigger.point} (${trigger.op})`;
+    const point = trigger === 'workload' ? {} : { point: { op: trigger.op, name: trigger.point } };
+    /** Logs the fault; with `kind`, as the start of a window, whose id it returns. */
+    const log = (event: string, kind?: FaultWindowKind): number => {
+      const id = ++this.#windows;
+      this.timeline.push({ at: this.history.now(), event, trigger: triggerText, ...point, ...(kind ? { window: { id, edge: 'start', kind } } : {}) });
+      this.progress(`fault: ${event} at ${triggerText}`);
+      return id;
+    };
+    const end = (id: number, kind: FaultWindowKind, event: string, entry: Partial<TimelineEntry> = {}): void => {
+      this.timeline.push({ at: this.history.now(), event, ...entry, window: { id, edge: 'end', kind } });
     };
     switch (fault.kind) {
       case 'toxic': {
         const proxy = this.target.proxies[fault.link].name;
         const name = await this.injector.addToxic(proxy, fault.toxic);
-        log(`add toxic ${describeFault(fault)}`);
+        const id = log(`add toxic ${describeFault(fault)}`, 'network');
         this.#scoped(scope, async () => {
           await this.injector.removeToxic(proxy, name);
-          this.timeline.push({ at: this.history.now(), event: `remove toxic ${describeFault(fault)}` });
+          end(id, 'network', `remove toxic ${describeFault(fault)}`);
         });
         return;
       }
       case 'link-down': {
         const proxy = this.target.proxies[fault.link].name;
         await this.injector.setEnabled(proxy, false);
-        log(`${fault.link} link down (proxy disabled)`);
+        const id = log(`${fault.link} link down (proxy disabled)`, 'network');
         this.#scoped(scope, async () => {
           await this.injector.setEnabled(proxy, true);
-          this.timeline.push({ at: this.history.now(), event: `${fault.link} link up` });
+          end(id, 'network', `${fault.link} link up`);
         });
         return;
       }
       case 'kill-app':
         if (!app) return;
-        log(`SIGKILL app (pid ${app.pid})`);
+        this.#down.set('app', log(`SIGKILL app (pid ${app.pid})`, 'process'));
         await app.kill();
         return;
       case 'kill-redis':
-        log('SIGKILL redis-server');
+        this.#down.set('redis', log('SIGKILL redis-server', 'process'));
         await this.target.killRedis();
         this.redisDown = true;
         return;
       case 'hold-until': {
-        log(describeFault(fault));
+        const id = log(describeFault(fault), 'hold');
         const target = fault.point === 'done' ? 'completed' : `reached ${fault.point}`;
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), this.holdTimeoutMs)));
         const released = await Promise.race([this.#wait([`${fault.op}@${fault.point}`, `${fault.op}@done`]), timedOut]);
         clearTimeout(timer);
         if (released === true) {
-          this.problems.push(`${trigger}: the hold waited ${this.holdTimeoutMs} ms and ${fault.op} never ${target}; released it`);
+          this.problems.push(`${triggerText}: the hold waited ${this.holdTimeoutMs} ms and ${fault.op} never ${target}; released it`);
         }
         const why = released === true ? 'timed out' : this.#reached.has(`${fault.op}@${fault.point}`) ? `${fault.op} ${target}` : `${fault.op} completed`;
-        this.timeline.push({ at: this.history.now(), event: `released (${why})`, trigger });
+        end(id, 'hold', `released (${why})`, { trigger: triggerText, ...point });
         return;
       }
       default:
         return unhandled(fault);
     }
+  }
+
+  /**
+   * A process runs again (the app restarted, redis-server started): logs it, closing the window its
+   * kill opened, if a fault killed it.
+   */
+  started(what: 'app' | 'redis', event: string): void {
+    const id = this.#down.get(what);
+    this.#down.delete(what);
+    if (what === 'redis') this.redisDown = false;
+    this.timeline.push({ at: this.history.now(), event, ...(id === undefined ? {} : { window: { id, edge: 'end', kind: 'process' } }) });
   }
 
   /** Lets every hold and every wait for a point go at once (the run is being interrupted). */

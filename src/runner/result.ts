@@ -1,6 +1,13 @@
 import type { CheckResult, Verdict } from '../checkers/checker.js';
 import type { DiffRow } from '../checkers/diff.js';
 import type { CompletedOp } from '../history/history.js';
+import type { FaultPoint } from '../strategies/fault-points.js';
+
+/**
+ * network: a toxic or a disabled link, across every connection of that link; process: redis-server
+ * or the app process is down (killed, not yet started again); hold: one op is kept at a point.
+ */
+export type FaultWindowKind = 'network' | 'process' | 'hold';
 
 /** One fault event as the lab injected or removed it. */
 export interface TimelineEntry {
@@ -10,6 +17,14 @@ export interface TimelineEntry {
   event: string;
   /** The fault point and op that triggered it, if any: "after-db-commit (p1)". */
   trigger?: string;
+  /** The same trigger, structured: the op that reached an armed fault point. Absent for the workload's own faults. */
+  point?: { op: string; name: FaultPoint };
+  /**
+   * The fault window this entry opens or closes: the two entries of one window share `id`. A window
+   * opened and never closed lasted to the end of the run. Absent on events that open nothing (an app
+   * restarted that no fault had killed).
+   */
+  window?: { id: number; edge: 'start' | 'end'; kind: FaultWindowKind };
 }
 
 /** The outcome of one scenario x strategy. `--json` prints this object as it is. */
@@ -34,6 +49,10 @@ export interface StrategyResult {
   explanation: string;
   timeline: TimelineEntry[];
   history: CompletedOp[];
+  /** What the stores held when the workload started (the scenario's setup): records, and the keys cached then. */
+  initial: { db: Record<string, number>; cache: Record<string, string> };
+  /** When the final snapshot (`diff`, `bookkeeping`) had been read, ms on the history's clock; 0 when skipped. */
+  finalAt: number;
   durationMs: number;
   /** The run's --seed (fault proxy draws), to replay it; absent where a result was made without a run. */
   seed?: number;
@@ -46,6 +65,8 @@ export interface StrategyResult {
 export interface RunReport {
   runId: string;
   seed: number;
+  /** The scenarios the results belong to, in the order they ran, with what each demonstrates. */
+  scenarios: { name: string; summary: string; explanation: string }[];
   stack: { mode: 'local' | 'external'; redis: string; postgres: string; toxiproxy: string };
   /** Driver resilience settings the app ran with, printed in every run header. */
   driverSettings: Record<string, string | number | boolean>;

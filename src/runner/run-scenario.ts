@@ -79,6 +79,8 @@ export async function runScenario(
       explanation: '',
       timeline: [],
       history: [],
+      initial: { db: {}, cache: {} },
+      finalAt: 0,
       durationMs: 0,
     };
   }
@@ -130,7 +132,7 @@ export async function runScenario(
       const rule = rules.find((r) => r.op === hit.opId && r.point === hit.point);
       if (!rule) return;
       for (const fault of rule.inject) {
-        await faults.inject(fault, `${hit.point} (${hit.opId})`, rule.until === 'heal' ? 'heal' : hit.opId, app);
+        await faults.inject(fault, { op: hit.opId, point: hit.point }, rule.until === 'heal' ? 'heal' : hit.opId, app);
       }
     };
     /** A fresh app process, or undefined (with the reason in problems) when it cannot start. */
@@ -177,12 +179,11 @@ export async function runScenario(
         stopIfInterrupted();
         if (app) await app.kill();
         app = await startApp();
-        if (app) timeline.push({ at: history.now(), event: `app restarted (pid ${app.pid}), memory empty` });
+        if (app) faults.started('app', `app restarted (pid ${app.pid}), memory empty`);
       },
       startRedis: async () => {
         await stack.startRedis();
-        faults.redisDown = false;
-        timeline.push({ at: history.now(), event: 'redis-server started again' });
+        faults.started('redis', 'redis-server started again');
       },
       settle,
     };
@@ -236,6 +237,11 @@ export async function runScenario(
       explanation: scenario.explain(strategyName, verdict, checks),
       timeline,
       history: history.completed(),
+      initial: {
+        db: initial.db,
+        cache: Object.fromEntries(scenario.setup.cached.map((key) => [key, String(initial.db[key])])),
+      },
+      finalAt,
       durationMs: Math.round(performance.now() - started),
     };
   } finally {

@@ -8,15 +8,18 @@ const cachelab = (args: string[], extraEnv: Record<string, string> = {}) =>
   execa('node', [cli, ...args], { env: { ...env, ...extraEnv }, reject: false, timeout: 60_000 });
 
 describe('the CLI on bad input', () => {
-  it('exits 2 before any work for a --junit path it cannot write, a bad driver value, and doctor with a stray URL', async () => {
-    const [junit, driver, doctor] = await Promise.all([
+  it('exits 2 before any work for a --junit or --report path it cannot write, a bad driver value, and doctor with a stray URL', async () => {
+    const [junit, report, driver, doctor] = await Promise.all([
       cachelab(['run', 'payment-double-spend', '--junit', '/nonexistent/dir/r.xml']),
+      cachelab(['matrix', '--report', '/nonexistent/dir/m.html']),
       cachelab(['run', 'payment-double-spend', '--driver', 'redis.commandTimeoutMs=0']),
       cachelab(['doctor'], { REDIS_URL: 'redis://127.0.0.1:6379' }),
     ]);
-    expect([junit.exitCode, driver.exitCode, doctor.exitCode]).toEqual([2, 2, 2]);
+    expect([junit.exitCode, report.exitCode, driver.exitCode, doctor.exitCode]).toEqual([2, 2, 2, 2]);
     expect(junit.stderr).toContain('--junit /nonexistent/dir/r.xml: cannot write into /nonexistent/dir');
     expect(junit.stderr).not.toContain('starting Redis');
+    expect(report.stderr).toContain('--report /nonexistent/dir/m.html: cannot write into /nonexistent/dir');
+    expect(report.stderr).not.toContain('starting Redis');
     expect(driver.stderr).toContain('takes an integer from 1 to');
     expect(doctor.stderr).toContain('REDIS_URL set in the environment chose it');
     expect(doctor.stderr).toContain('--stack local');

@@ -18,7 +18,7 @@ describe('secretMask', () => {
 });
 
 describe('passwords in the URLs a user gives', () => {
-  it('appear in no output: terminal, --json, JUnit, progress, errors and doctor', async () => {
+  it('appear in no output: terminal, --json, JUnit, the HTML report, progress, errors and doctor', async () => {
     // A Redis of the test's own with a password; the suite's PostgreSQL URL carries one too.
     const dir = await mkdtemp(join(tmpdir(), 'cachelab-test-secret-'));
     const port = await freeTcpPort();
@@ -33,9 +33,10 @@ describe('passwords in the URLs a user gives', () => {
       const deadline = Date.now() + 5000;
       while ((await redisGet(redisUrl, 'ping').catch(() => 'down')) === 'down' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       const junit = join(dir, 'report.xml');
+      const html = join(dir, 'report.html');
       const urls = ['--redis-url', redisUrl, '--database-url', databaseUrl];
       const runs = await Promise.all([
-        execa('node', [cli, 'run', 'payment-double-spend', ...urls, '--verbose', '--junit', junit], { env: noUrls, reject: false }),
+        execa('node', [cli, 'run', 'payment-double-spend', ...urls, '--verbose', '--junit', junit, '--report', html], { env: noUrls, reject: false }),
         execa('node', [cli, 'run', 'payment-double-spend', ...urls, '--json', '-s', 'saga'], { env: noUrls, reject: false }),
         execa('node', [cli, 'run', 'payment-double-spend', '--redis-url', `redis://:${redisPassword}@127.0.0.1:1`, '--database-url', databaseUrl], { env: noUrls, reject: false }),
         execa('node', [cli, 'run', 'payment-double-spend', ...urls, '--toxiproxy-url', `http://u:${redisPassword}@127.0.0.1:1`], { env: noUrls, reject: false }),
@@ -43,7 +44,9 @@ describe('passwords in the URLs a user gives', () => {
         execa('node', [cli, 'run', 'payment-double-spend', '-s', 'saga'], { env: { REDIS_URL: redisUrl, DATABASE_URL: databaseUrl, TOXIPROXY_URL: '' }, reject: false }),
       ]);
       expect(runs.map((r) => r.exitCode)).toEqual([0, 0, 3, 3, 3, 0]);
-      const everything = [...runs.flatMap((r) => [r.stdout, r.stderr]), await readFile(junit, 'utf8')].join('\n');
+      const page = await readFile(html, 'utf8');
+      expect(page).toContain(':***@');
+      const everything = [...runs.flatMap((r) => [r.stdout, r.stderr]), await readFile(junit, 'utf8'), page].join('\n');
       expect(everything).toContain(':***@');
       expect(everything).not.toContain(redisPassword);
       expect(everything).not.toContain(pgPassword);

@@ -23,10 +23,18 @@ function result(strategy: string, expected: Verdict, input: CheckInput, impact: 
     impact,
     explanation: 'The cache SET after the commit failed, so later payments were authorized from a stale balance.',
     timeline: [
-      { at: 12.5, event: 'add toxic reset_peer on redis (upstream)', trigger: 'after-db-commit (p1)' },
-      { at: 40, event: 'remove toxic reset_peer on redis' },
+      {
+        at: 12.5,
+        event: 'add toxic reset_peer on redis (upstream)',
+        trigger: 'after-db-commit (p1)',
+        point: { op: 'p1', name: 'after-db-commit' },
+        window: { id: 1, edge: 'start', kind: 'network' },
+      },
+      { at: 40, event: 'remove toxic reset_peer on redis', window: { id: 1, edge: 'end', kind: 'network' } },
     ],
     history: input.history,
+    initial: { db: input.initial.db, cache: Object.fromEntries(Object.entries(input.initial.db).map(([k, v]) => [k, String(v)])) },
+    finalAt: input.finalAt,
     durationMs: 1234,
   };
 }
@@ -48,6 +56,7 @@ export function paymentRun(): RunReport {
   return {
     runId: 'run-7f3a',
     seed: 42,
+    scenarios: [{ name: SCENARIO, summary: 'a debit commits, its cache update is lost', explanation: 'Alice has 5000 yen, cached.' }],
     stack: {
       mode: 'local',
       redis: 'redis://127.0.0.1:41001',

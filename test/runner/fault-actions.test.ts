@@ -58,6 +58,13 @@ describe('fault actions at fault points', () => {
     expect(r1?.completedAt).toBeGreaterThan(w1?.completedAt ?? Infinity);
     expect(result.diff).toMatchObject([{ key: 'price:book', db: '200', cache: '150', status: 'stale' }]);
     expect(result.timeline.map((t) => t.event)).toEqual(['hold until w1 completes', 'released (w1 completed)']);
+    // The hold is one window, opened and closed by r1 at its point, for the report's timeline.
+    const [held, released] = result.timeline;
+    expect(held?.window).toEqual({ id: released?.window?.id, edge: 'start', kind: 'hold' });
+    expect(released?.window?.edge).toBe('end');
+    expect([held?.point, released?.point]).toEqual([{ op: 'r1', name: 'after-fill-read' }, { op: 'r1', name: 'after-fill-read' }]);
+    expect(result.initial).toEqual({ db: { 'price:book': 150 }, cache: {} });
+    expect(result.finalAt).toBeGreaterThan(r1?.completedAt ?? Infinity);
   });
 
   it('kills the app at a point: the op in flight is unknown, the database kept its commit, a new app serves on', async () => {
@@ -85,6 +92,12 @@ describe('fault actions at fault points', () => {
       expect.stringMatching(/^SIGKILL app \(pid \d+\)$/),
       expect.stringMatching(/^app restarted \(pid \d+\), memory empty$/),
     ]);
+    // The app was down from the kill to the restart: one process window.
+    const [killed, restarted] = result.timeline;
+    expect(killed?.window).toEqual({ id: restarted?.window?.id, edge: 'start', kind: 'process' });
+    expect(restarted?.window?.edge).toBe('end');
+    expect(killed?.point).toEqual({ op: 'p1', name: 'after-db-commit' });
+    expect(result.initial).toEqual({ db: { 'account:bob': 3000 }, cache: { 'account:bob': '3000' } });
     expect(result.verdict).toBe('consistent');
   });
 });

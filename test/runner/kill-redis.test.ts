@@ -50,6 +50,10 @@ describe('killing redis-server at a fault point (local stack, no persistence)', 
     // o2 invalidated the entry r1 refilled: the next read fills it again.
     expect(result.diff).toMatchObject([{ key: 'stock:widget', db: '8', cache: null, status: 'missing-in-cache' }]);
     expect(result.timeline.map((t) => t.event)).toEqual(['SIGKILL redis-server', 'redis-server started again']);
+    expect(result.timeline.map((t) => [t.window?.edge, t.window?.kind, t.window?.id === result.timeline[0]?.window?.id])).toEqual([
+      ['start', 'process', true],
+      ['end', 'process', true],
+    ]);
     expect(result.verdict).toBe('consistent');
   });
 });
