@@ -3,7 +3,6 @@ import { checkCommand } from '../commands/check.js';
 import { usageError } from '../errors.js';
 import { renderCheckRound, renderCheckTotals, renderWatchLine, type CheckView } from '../report/check.js';
 import { parseDuration, parseSampleSize, parseShare } from './options.js';
-import { createProgress } from './progress.js';
 
 export interface CheckFlags {
   query: string;
@@ -41,7 +40,9 @@ export async function checkAction(flags: CheckFlags, out: Printers): Promise<num
     color: flags.color === false ? false : undefined,
   };
   const watchMs = flags.watch === undefined ? undefined : parseDuration('--watch', flags.watch);
-  const progress = createProgress({ verbose: flags.verbose ?? false, quiet: true });
+  // Progress lines (the recheck delay) only with --verbose, plain on stderr: a watch's screen
+  // keeps one line per round.
+  const log = flags.verbose ? (line: string): void => out.printError(`cachelab: ${line}\n`) : undefined;
   // A watch ends with Ctrl-C: the first signal stops it and prints the totals; one round stops
   // as interrupted (exit 130/143). Nothing to undo, the check only reads, so the handlers go with
   // the first signal: a second one ends the process the default way, at once.
@@ -66,23 +67,22 @@ export async function checkAction(flags: CheckFlags, out: Printers): Promise<num
         watchMs,
         statementTimeoutMs: parseDuration('--statement-timeout', flags.statementTimeout),
         maxInconsistent: view.maxInconsistent,
-        log: (line) => progress.step(line),
+        log,
         signal: interrupt.signal,
       },
       (round) => {
-        progress.done();
         if (flags.json) out.print(JSON.stringify(round.result) + '\n');
         else out.print(watchMs === undefined ? renderCheckRound(round, view) : renderWatchLine(round, view));
       },
     );
-    progress.done();
     if (watchMs !== undefined) {
       // stdout keeps one JSON object per round; the totals of a --json watch go to stderr.
-      (flags.json ? out.printError : out.print)(renderCheckTotals(report, flags.json ? { ...view, color: false } : view));
+      // After the ^C a terminal echoes, on a line of its own.
+      const lead = report.stopped && process.stdout.isTTY ? '\n' : '';
+      (flags.json ? out.printError : out.print)(lead + renderCheckTotals(report, flags.json ? { ...view, color: false } : view));
     }
     return report.ok ? 0 : 1;
   } finally {
-    progress.done();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -21,6 +21,8 @@ export interface CheckView {
 
 /** Characters of a value shown in the table; --json has them whole. */
 const VALUE_WIDTH = 40;
+/** Characters shown before the first difference of two long values. */
+const CONTEXT = 12;
 
 /** One round without --watch: the counts, the consistency, the verdict, the first differences. */
 export function renderCheckRound(report: CheckRoundReport, view: CheckView): string {
@@ -37,7 +39,7 @@ export function renderCheckRound(report: CheckRoundReport, view: CheckView): str
     `  ${paint.bold(consistencyText(result, view.recheckMs))}: ${verdictText(result.inconsistentShare, view, paint)}`,
   ];
   if (result.sampled === 0) lines.push(paint.yellow('  the query returned no rows: nothing was compared'));
-  if (result.differences.length > 0) lines.push('', differencesTable(result, paint));
+  if (result.differences.length > 0) lines.push('', differencesTable(result, view.comparison, paint));
   return lines.join('\n') + '\n';
 }
 
@@ -85,17 +87,44 @@ function verdictText(share: number, view: CheckView, paint: ChalkInstance): stri
 /** Up to six decimals, no trailing zeros: 0.012, 0.000333. */
 const shareText = (share: number): string => String(Number(share.toFixed(6)));
 
-function differencesTable(result: SampleRound, paint: ChalkInstance): string {
+function differencesTable(result: SampleRound, comparison: string, paint: ChalkInstance): string {
   const heading = `first differences${result.stuck === null ? '' : ', stuck first'} (${result.differences.length} of ${result.different})`;
   const table = newTable(paint, ['key', 'database', 'cache', 'TTL left', 'status']);
   for (const d of result.differences) {
     const status = d.status === 'stuck' ? paint.red(d.status) : d.status === 'lagging' ? paint.yellow(d.status) : d.status;
-    table.push([d.key, shorten(d.database ?? 'NULL'), shorten(d.cache ?? '-'), d.cache === null ? '-' : ttlText(d.ttlMs), status]);
+    const [database, cache] = excerpts(shown(d.database ?? 'NULL', comparison), shown(d.cache ?? '-', comparison));
+    table.push([d.key, database, cache, d.cache === null ? '-' : ttlText(d.ttlMs), status]);
   }
   return `${paint.bold.underline(heading)}\n${table.toString()}`;
 }
 
-const shorten = (value: string): string => (value.length <= VALUE_WIDTH ? value : `${value.slice(0, VALUE_WIDTH - 1)}…`);
+/** JSON with its keys sorted and no spaces, so two values line up where they differ. */
+function shown(value: string, comparison: string): string {
+  if (comparison !== 'json') return value;
+  try {
+    return JSON.stringify(JSON.parse(value), (_key, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    );
+  } catch {
+    return value;
+  }
+}
+
+/** Both values cut to VALUE_WIDTH around the first character where they differ, at the same place. */
+function excerpts(a: string, b: string): [string, string] {
+  if (a.length <= VALUE_WIDTH && b.length <= VALUE_WIDTH) return [a, b];
+  let first = 0;
+  while (first < a.length && a[first] === b[first]) first += 1;
+  const start = Math.max(0, Math.min(first - CONTEXT, Math.max(a.length, b.length) - VALUE_WIDTH));
+  const cut = (text: string): string => {
+    if (text.length <= VALUE_WIDTH) return text;
+    let part = text.slice(start, start + VALUE_WIDTH);
+    if (start > 0) part = `…${part.slice(1)}`;
+    if (start + VALUE_WIDTH < text.length) part = `${part.slice(0, -1)}…`;
+    return part;
+  };
+  return [cut(a), cut(b)];
+}
 
 function ttlText(ttlMs: number | null): string {
   if (ttlMs === null) return 'none';

@@ -52,4 +52,11 @@ describe('the cachelab check report', () => {
         '  75.00% consistent within 2 s: inconsistent share 0.25, within --max-inconsistent 0.3\n',
     );
   });
+
+  it('shows long JSON values with sorted keys, cut around where they differ, at the same place', () => {
+    const long = [pair('product:9', '{"name": "p9", "tags": ["a", "b"], "price": 90}', '{"tags":["a","b"],"price":91,"name":"p9"}')];
+    const result = summarize(long, 'json');
+    const text = renderCheckRound({ round: 1, result, rowsRead: 1, firstPassMs: 1, durationMs: 1, totals: addRound(noTotals, result) }, { ...view, comparison: 'json' });
+    expect(text).toMatch(/product:9 │ …name":"p9","price":90,"tags":\["a","b"\]} │ …name":"p9","price":91,"tags":\["a","b"\]} │/);
+  });
 });
