@@ -1,6 +1,14 @@
 import type { StoreSnapshot } from './checker.js';
+import { sameValue, type Comparison } from './compare.js';
 
 export type DiffStatus = 'consistent' | 'stale' | 'missing-in-cache' | 'cache-only';
+
+/**
+ * How the lab compares its own stores: a `records` value is a bigint, so its cached text is read
+ * as a number; a set is its sorted members, joined, compared as text.
+ */
+export const RECORD_COMPARISON: Comparison = 'number';
+const SET_COMPARISON: Comparison = 'string';
 
 /** One key of the DB-vs-cache table. Values are shown as strings, as the cache stores them. */
 export interface DiffRow {
@@ -30,7 +38,7 @@ export function diffStores(snapshot: StoreSnapshot, displayOnlyKeys: readonly st
     const db = set !== undefined ? members(set.db) : dbValue === undefined ? null : String(dbValue);
     const cache = set !== undefined ? members(set.cache) : (cached?.value ?? null);
     const ttlMs = (set !== undefined ? set.ttlMs : cached?.ttlMs) ?? null;
-    const row: DiffRow = { key, db, cache, ttlMs, status: status(db, cache) };
+    const row: DiffRow = { key, db, cache, ttlMs, status: status(db, cache, set !== undefined ? SET_COMPARISON : RECORD_COMPARISON) };
     if (row.status === 'stale') {
       const display = displayOnlyKeys.includes(key) ? 'display only; ' : '';
       row.note =
@@ -45,8 +53,8 @@ export function diffStores(snapshot: StoreSnapshot, displayOnlyKeys: readonly st
 /** A set as one comparable value; an empty set is no value (Redis has no empty sets). */
 const members = (items: string[]): string | null => (items.length === 0 ? null : [...items].sort().join(','));
 
-function status(db: string | null, cache: string | null): DiffStatus {
+function status(db: string | null, cache: string | null, comparison: Comparison): DiffStatus {
   if (db === null) return cache === null ? 'consistent' : 'cache-only';
   if (cache === null) return 'missing-in-cache';
-  return db === cache ? 'consistent' : 'stale';
+  return sameValue(db, cache, comparison) ? 'consistent' : 'stale';
 }

@@ -1,5 +1,7 @@
 import type { ClientOp, CompletedOp } from '../history/history.js';
 import type { CheckInput, CheckResult, Checker } from './checker.js';
+import { sameValue } from './compare.js';
+import { RECORD_COMPARISON } from './diff.js';
 import { versionsOf, type Version, type WriteOp } from './register-order.js';
 
 type ReadOp = CompletedOp & { op: Extract<ClientOp, { kind: 'read' }> };
@@ -90,7 +92,7 @@ function checkKey(key: string, input: CheckInput): KeyTally {
   // (b) the final state, and the staleness window.
   const cached = input.final.cache[key];
   const starts = stale.map((s) => s.since);
-  if (cached !== undefined && (dbValue === undefined || cached.value !== String(dbValue))) {
+  if (cached !== undefined && (dbValue === undefined || !sameValue(String(dbValue), cached.value, RECORD_COMPARISON))) {
     tally.finalStale = true;
     const start = Math.min(...starts, oldSince(Number(cached.value), versions, firstAckAt));
     const values = `cache ${cached.value}, database ${dbValue === undefined ? 'has no row' : dbValue}`;

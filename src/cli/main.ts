@@ -2,8 +2,9 @@
  * The command table: declares commands and flags, maps argv to an options object, calls the
  * command (which returns data), renders it, and exits. The only place that calls process.exit.
  *
- * Exit codes: 0 every result matched its expectation; 1 at least one did not; 2 bad usage;
- * 3 the environment is not usable; 70 an internal error (a bug in cachelab).
+ * Exit codes: 0 every result matched its expectation (check: the inconsistent share is within
+ * --max-inconsistent); 1 at least one did not (check: above it); 2 bad usage; 3 the environment
+ * is not usable (check: a store cannot be reached); 70 an internal error (a bug in cachelab).
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { inspect } from 'node:util';
 import { Command, CommanderError, Option } from 'commander';
+import { comparisons } from '../checkers/compare.js';
 import { doctor } from '../commands/doctor.js';
 import { listScenarios } from '../commands/list.js';
 import { mergeCommand } from '../commands/merge.js';
@@ -23,6 +25,7 @@ import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
 import { packageRoot } from '../stack/entry-points.js';
+import { checkAction, type CheckFlags } from './check-action.js';
 import { parseDriverSettings, parseOutputFile, parseSeed, parseShard, parseStackMode } from './options.js';
 import { createProgress } from './progress.js';
 import { secretMask } from './secrets.js';
@@ -199,6 +202,24 @@ function program(setExit: (code: number) => void): Command {
       const junit = flags.junit === undefined ? undefined : parseOutputFile('--junit', flags.junit);
       setExit(await output(await mergeCommand(files), { ...flags, junit }, false));
     });
+
+  cli
+    .command('check')
+    .description('sample rows of your database, compare each with its cache entry, report the inconsistent share (read-only)')
+    .requiredOption('--query <sql>', 'SQL whose first two columns are the key and the value, e.g. "SELECT id, price FROM products"')
+    .requiredOption('--key <template>', 'the cache key of a row, {key} standing for the key column, e.g. "product:{key}"')
+    .option('--redis-url <url>', 'the Redis to read (env REDIS_URL)')
+    .option('--database-url <url>', 'the PostgreSQL to read (env DATABASE_URL)')
+    .option('--sample <n>', 'rows compared per round: a uniform random sample, all if fewer', '100')
+    .addOption(new Option('--compare <how>', 'string: same text; number: same number; json: same JSON, key order ignored').choices(comparisons).default('string'))
+    .option('--recheck <duration>', 'read each difference again after this delay: lagging (healed) or stuck, e.g. 2s')
+    .option('--watch <duration>', 'repeat every interval until Ctrl-C, one line per round and the running totals, e.g. 10s')
+    .option('--max-inconsistent <share>', 'exit 1 above this inconsistent share (stuck with --recheck, else different)', '0.001')
+    .option('--statement-timeout <duration>', 'how long PostgreSQL may run the query (and each fetch of its rows)', '30s')
+    .option('--json', 'one single-line JSON object per round')
+    .option('-v, --verbose', 'progress lines on stderr (the recheck delay, ...)')
+    .option('--no-color', 'plain output')
+    .action(async (flags: CheckFlags) => setExit(await checkAction(flags, { print, printError })));
 
   cli
     .command('doctor')

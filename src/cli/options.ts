@@ -91,3 +91,41 @@ export function parseDriverSettings(pairs: string[]): { redis: RedisSettings; pg
   }
   return { redis: redis as unknown as RedisSettings, pg: pg as unknown as PgSettings };
 }
+
+/** Longest delay a Node timer takes, ms. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * A duration flag (`--recheck 2s`, `--watch 10s`, `--statement-timeout 500ms`): a positive number
+ * with `ms`, `s` or `m` (a bare number is seconds). Returns ms, whole.
+ */
+export function parseDuration(flag: string, raw: string): number {
+  const match = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|min)?$/.exec(raw.trim());
+  const unit = { ms: 1, s: 1000, m: 60_000, min: 60_000 }[match?.[2] ?? 's'] ?? 1000;
+  const ms = Math.round(Number(match?.[1]) * unit);
+  if (!match || !(ms >= 1) || ms > MAX_DELAY_MS) {
+    throw usageError(`${flag} takes a duration such as 500ms, 2s or 1m, got "${raw}"`, `from 1 ms to ${Math.floor(MAX_DELAY_MS / 86_400_000)} days; a bare number is seconds`);
+  }
+  return ms;
+}
+
+/** `--max-inconsistent`: a share from 0 to 1 (0.001 = 0.1%). */
+export function parseShare(flag: string, raw: string): number {
+  const share = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(share) || share < 0 || share > 1) {
+    throw usageError(`${flag} takes a share from 0 to 1, got "${raw}"`, 'e.g. 0.001 for 0.1%, 0 for none at all');
+  }
+  return share;
+}
+
+/** Rows `cachelab check` keeps in memory per round. */
+export const MAX_SAMPLE = 1_000_000;
+
+/** `--sample n`: 1 to MAX_SAMPLE rows. */
+export function parseSampleSize(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_SAMPLE) {
+    throw usageError(`--sample takes a whole number of rows from 1 to ${MAX_SAMPLE}, got "${raw}"`, 'e.g. --sample 1000; the query\'s rows are sampled uniformly, all of them if fewer');
+  }
+  return n;
+}

@@ -51,4 +51,10 @@ describe('diffStores', () => {
 
     expect(row?.note).toBeUndefined();
   });
+
+  it('reads a cached record as a number, as the records column is one (the comparison cachelab check uses)', () => {
+    const rows = diffStores(snapshot({ a: 5000, b: 5000 }, { a: { value: '5000.0', ttlMs: null }, b: { value: '5000 yen', ttlMs: null } }), []);
+
+    expect(rows.map((r) => r.status)).toEqual(['consistent', 'stale']);
+  });
 });

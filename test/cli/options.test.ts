@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDriverSettings, parseOutputFile, parseSeed, parseStackMode } from '../../src/cli/options.js';
+import { MAX_SAMPLE, parseDriverSettings, parseDuration, parseOutputFile, parseSampleSize, parseSeed, parseShare, parseStackMode } from '../../src/cli/options.js';
 import { closest, resolveNames } from '../../src/commands/resolve.js';
 import { selectRuns } from '../../src/commands/run.js';
 import { LabError } from '../../src/errors.js';
@@ -121,5 +121,28 @@ describe('argv handling', () => {
     expect(usage(() => selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: ['sag'] })).message).toContain(
       'did you mean "saga"',
     );
+  });
+});
+
+describe('cachelab check flags', () => {
+  it('reads durations with ms, s or m, a bare number as seconds, and refuses the rest', () => {
+    expect(parseDuration('--recheck', '2s')).toBe(2000);
+    expect(parseDuration('--recheck', '500ms')).toBe(500);
+    expect(parseDuration('--watch', '1m')).toBe(60_000);
+    expect(parseDuration('--watch', '1.5')).toBe(1500);
+    for (const bad of ['0', '0s', '-1s', 'soon', '2h', '', '30000000s']) {
+      expect(usage(() => parseDuration('--recheck', bad)).message).toContain('--recheck takes a duration such as 500ms, 2s or 1m');
+    }
+  });
+
+  it('reads --max-inconsistent as a share from 0 to 1', () => {
+    expect(parseShare('--max-inconsistent', '0.001')).toBe(0.001);
+    expect(parseShare('--max-inconsistent', '0')).toBe(0);
+    for (const bad of ['-0.1', '1.5', '5%', '', 'x']) expect(usage(() => parseShare('--max-inconsistent', bad)).hint).toContain('0.001');
+  });
+
+  it('reads --sample as a whole number of rows within the limit', () => {
+    expect(parseSampleSize('100')).toBe(100);
+    for (const bad of ['0', '1.5', '-3', 'all', String(MAX_SAMPLE + 1)]) expect(usage(() => parseSampleSize(bad)).message).toContain('--sample takes');
   });
 });
