@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { streamCommands, type StreamCommands } from './redis-streams.js';
 import { failed, ok, type Result } from './result.js';
 
 /**
@@ -88,8 +89,12 @@ export interface RedisDriver {
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<Result<boolean>>;
   /** ok(number of keys removed). */
   del(...keys: string[]): Promise<Result<number>>;
-  /** Runs the commands in one MULTI/EXEC: all or none. Keys in args[0] position are prefixed. */
-  atomically(commands: [command: 'set' | 'del', key: string, ...args: string[]][]): Promise<Result<void>>;
+  /**
+   * Runs the commands in one MULTI/EXEC: all or none (an order's cache entry and its queue entry
+   * together). `key` is prefixed; the other arguments are sent as they are. fail also when Redis
+   * refused one of them.
+   */
+  atomically(commands: AtomicCommand[]): Promise<Result<void>>;
   /**
    * Runs a Lua script atomically (EVAL). `keys` are prefixed like every other key: a script must
    * reach keys only through KEYS, never build names itself. ok(n): the script returned the integer
@@ -118,8 +123,13 @@ export interface RedisDriver {
   /** Removes every key of this namespace (and nothing else). ok(count). */
   clear(): Promise<Result<number>>;
   ping(): Promise<Result<void>>;
+  /** Consumer-group commands on streams (a durable queue). */
+  stream: StreamCommands;
   close(): Promise<void>;
 }
+
+/** What atomically() may run: a command, its key, then its other arguments. */
+export type AtomicCommand = [command: 'set' | 'del' | 'sadd' | 'pexpire' | 'rpush' | 'xadd', key: string, ...args: string[]];
 
 export function createRedisDriver(url: string, keyPrefix: string, settings: RedisSettings): RedisDriver {
   const client = new Redis(url, {
@@ -234,6 +244,7 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
       call(async () => {
         await client.ping();
       }),
+    stream: streamCommands(client, keyPrefix, call),
     close: async () => {
       client.disconnect();
       await Promise.resolve();
