@@ -3,9 +3,22 @@ import { concurrentUpdates } from './invalidation-race/concurrent-updates.js';
 import { staleFill } from './invalidation-race/stale-fill.js';
 import { inventoryOversell } from './inventory-oversell.js';
 import { paymentDoubleSpend } from './payment-double-spend.js';
+import { writeBehindCrash } from './write-behind-crash.js';
+import { redisCrashAlways } from './write-behind-redis-crash/always.js';
+import { redisCrashAofOff } from './write-behind-redis-crash/aof-off.js';
+import { redisCrashEverysec } from './write-behind-redis-crash/everysec.js';
 
 /**
  * Every scenario `cachelab list` shows, in the order the matrix runs them. A name "group/name"
  * belongs to a group: `cachelab run group` runs all of the group's scenarios.
  */
-export const scenarios: Scenario[] = [paymentDoubleSpend, inventoryOversell, concurrentUpdates, staleFill];
+export const scenarios: Scenario[] = [
+  paymentDoubleSpend,
+  inventoryOversell,
+  concurrentUpdates,
+  staleFill,
+  writeBehindCrash,
+  redisCrashAofOff,
+  redisCrashEverysec,
+  redisCrashAlways,
+];

@@ -1,6 +1,7 @@
 import type { CheckResult, Verdict } from '../checkers/checker.js';
 import type { DiffRow } from '../checkers/diff.js';
 import type { CompletedOp } from '../history/history.js';
+import type { RedisPersistence } from '../stack/contract.js';
 
 /** One fault event as the lab injected or removed it. */
 export interface TimelineEntry {
@@ -37,6 +38,11 @@ export interface StrategyResult {
   durationMs: number;
   /** The run's --seed (fault proxy draws), to replay it; absent where a result was made without a run. */
   seed?: number;
+  /**
+   * For a scenario that kills Redis: the persistence redis-server ran with, as the local stack set
+   * it or as the external server itself reports it (CONFIG GET).
+   */
+  redisPersistence?: { setting: RedisPersistence | 'unknown'; source: 'local stack' | 'server' };
 }
 
 export interface RunReport {

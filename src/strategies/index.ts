@@ -3,12 +3,15 @@ import { cacheFirst } from './cache-first.js';
 import { dbConditional } from './db-conditional.js';
 import { delayedDoubleDelete } from './delayed-double-delete.js';
 import { deleteOnWrite } from './delete-on-write.js';
+import { durableWriteBehind } from './durable-write-behind.js';
 import { leases } from './leases.js';
+import { outbox } from './outbox.js';
 import { redisReservation } from './redis-reservation.js';
 import { saga } from './saga.js';
 import type { StrategyDefinition } from './strategy.js';
 import { twoPhaseCommit } from './two-phase-commit.js';
 import { versioned } from './versioned.js';
+import { writeBehind } from './write-behind.js';
 import { writeThrough } from './write-through.js';
 
 /** Every strategy the app process can serve, by name. */
@@ -25,5 +28,8 @@ export const strategies: Record<string, StrategyDefinition> = Object.fromEntries
     versioned,
     leases,
     delayedDoubleDelete,
+    writeBehind,
+    durableWriteBehind,
+    outbox,
   ].map((s) => [s.name, s]),
 );
