@@ -91,8 +91,9 @@ export interface RedisDriver {
   del(...keys: string[]): Promise<Result<number>>;
   /**
    * Runs the commands in one MULTI/EXEC: all or none (an order's cache entry and its queue entry
-   * together). `key` is prefixed; the other arguments are sent as they are. fail also when Redis
-   * refused one of them.
+   * together). `key` is prefixed; the other arguments are sent as they are. fail when Redis
+   * discarded the whole transaction (EXECABORT: a malformed command). unknown when EXEC ran and a
+   * command failed inside it (WRONGTYPE): Redis has no rollback, so the others were applied.
    */
   atomically(commands: AtomicCommand[]): Promise<Result<void>>;
   /**
@@ -191,7 +192,8 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
         const replies = await client.multi(commands).exec();
         if (replies === null) throw new Error('MULTI aborted');
         const error = replies.find(([err]) => err)?.[0];
-        if (error) throw error;
+        // Not a ReplyError for call(): the transaction ran, partly.
+        if (error) throw new Error(`a command inside MULTI failed, the others were applied: ${error.message}`);
       }),
     evalScript: async (script, keys, args) => {
       const reply = await call(() => client.eval(script, keys.length, ...keys, ...args));
