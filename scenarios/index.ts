@@ -5,9 +5,24 @@ import { inventoryOversell } from './inventory-oversell.js';
 import { twoPhaseInDoubt } from './payment-double-spend/2pc-in-doubt.js';
 import { sagaCrash } from './payment-double-spend/saga-crash.js';
 import { paymentDoubleSpend } from './payment-double-spend.js';
+import { writeBehindCrash } from './write-behind-crash.js';
+import { redisCrashAlways } from './write-behind-redis-crash/always.js';
+import { redisCrashAofOff } from './write-behind-redis-crash/aof-off.js';
+import { redisCrashEverysec } from './write-behind-redis-crash/everysec.js';
 
 /**
  * Every scenario `cachelab list` shows, in the order the matrix runs them. A name "group/name"
  * belongs to a group: `cachelab run group` runs all of the group's scenarios.
  */
-export const scenarios: Scenario[] = [paymentDoubleSpend, sagaCrash, twoPhaseInDoubt, inventoryOversell, concurrentUpdates, staleFill];
+export const scenarios: Scenario[] = [
+  paymentDoubleSpend,
+  sagaCrash,
+  twoPhaseInDoubt,
+  inventoryOversell,
+  concurrentUpdates,
+  staleFill,
+  writeBehindCrash,
+  redisCrashAofOff,
+  redisCrashEverysec,
+  redisCrashAlways,
+];

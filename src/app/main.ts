@@ -26,7 +26,7 @@ if (!config || !definition || !process.send) {
 const cache = createRedisDriver(config.redisUrl, config.keyPrefix, config.redis);
 const db = createDbDriver(config.databaseUrl, config.schema, config.pg);
 const points = new FaultPoints((hitId, point, opId) => send({ type: 'hit', hitId, point, opId }));
-const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs });
+const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs, point: (name, jobId) => points.reach(name, jobId) });
 
 async function serve(id: string, op: ClientOp): Promise<OpResult & { strategyThrew?: boolean }> {
   const ctx = { id, point: (name: FaultPoint) => points.reach(name, id) };
@@ -50,9 +50,9 @@ async function serve(id: string, op: ClientOp): Promise<OpResult & { strategyThr
   }
 }
 
-async function health(): Promise<{ redis: boolean; db: boolean }> {
+async function health(): Promise<{ redis: boolean; db: boolean; idle: boolean }> {
   const [r, d] = await Promise.all([cache.ping(), db.query('SELECT 1')]);
-  return { redis: r.outcome === 'ok', db: d.outcome === 'ok' };
+  return { redis: r.outcome === 'ok', db: d.outcome === 'ok', idle: strategy.idle?.() ?? true };
 }
 
 process.on('message', (raw) => {
@@ -71,6 +71,7 @@ process.on('message', (raw) => {
       void health().then((h) => send({ type: 'health', id: message.id, ...h }));
       break;
     case 'shutdown':
+      strategy.close?.();
       void Promise.all([cache.close(), db.close()]).finally(() => process.exit(0));
       break;
   }

@@ -31,5 +31,6 @@ export type AppMessage =
   /** strategyThrew: the strategy threw instead of answering (a bug in it); outcome is unknown. */
   | { type: 'result'; id: string; outcome: Outcome; value?: number | string | null; error?: string; strategyThrew?: boolean }
   | { type: 'hit'; hitId: number; point: FaultPoint; opId: string }
-  | { type: 'health'; id: number; redis: boolean; db: boolean }
+  /** idle: the strategy's background work (a queue, a relay) has nothing left to apply. */
+  | { type: 'health'; id: number; redis: boolean; db: boolean; idle: boolean }
   | { type: 'fatal'; error: string };

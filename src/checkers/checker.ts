@@ -13,8 +13,12 @@ export interface StoreSnapshot {
   cache: Record<string, { value: string; ttlMs: number | null }>;
   /** Debits the database applied (the payments / orders ledger), by op id. */
   ledger: LedgerRow[];
-  /** Set members (e.g. order ids) per set key, in the database and in the cache, sorted; TTL of the cache set. */
-  sets: Record<string, { db: string[]; cache: string[]; ttlMs?: number | null }>;
+  /**
+   * Set members (e.g. order ids) per set key, in the database (distinct) and in the cache, sorted;
+   * TTL of the cache set; and every database row of the set, duplicates included, in the order
+   * written (absent: one row per member, write time unknown).
+   */
+  sets: Record<string, { db: string[]; cache: string[]; ttlMs?: number | null; rows?: SetRow[] }>;
   /** Every row of the orders table (one unit sold each), in insertion order. */
   orders: OrderRow[];
   /**
@@ -22,6 +26,18 @@ export interface StoreSnapshot {
    * shown apart, never compared with the database nor counted as data.
    */
   meta: Record<string, { type: string; value: string | string[]; ttlMs: number | null }>;
+  /** How far a database time converted to the history's clock (SetRow.writtenAt) may be off, ms. */
+  dbClockErrorMs?: number;
+}
+
+/** One database row of a set. */
+export interface SetRow {
+  item: string;
+  /**
+   * When the database wrote it, ms on the history's clock (converted from the database server's
+   * clock, within StoreSnapshot.dbClockErrorMs); null when not known.
+   */
+  writtenAt: number | null;
 }
 
 export interface LedgerRow {

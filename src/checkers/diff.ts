@@ -39,6 +39,7 @@ export function diffStores(snapshot: StoreSnapshot, displayOnlyKeys: readonly st
     const cache = set !== undefined ? members(set.cache) : (cached?.value ?? null);
     const ttlMs = (set !== undefined ? set.ttlMs : cached?.ttlMs) ?? null;
     const row: DiffRow = { key, db, cache, ttlMs, status: status(db, cache, set !== undefined ? SET_COMPARISON : RECORD_COMPARISON) };
+    if (set !== undefined) Object.assign(row, { db: shown(set.db), cache: shown(set.cache) });
     if (row.status === 'stale') {
       const display = displayOnlyKeys.includes(key) ? 'display only; ' : '';
       row.note =
@@ -51,7 +52,20 @@ export function diffStores(snapshot: StoreSnapshot, displayOnlyKeys: readonly st
 }
 
 /** A set as one comparable value; an empty set is no value (Redis has no empty sets). */
-const members = (items: string[]): string | null => (items.length === 0 ? null : [...items].sort().join(','));
+const members = (items: string[]): string | null => (items.length === 0 ? null : [...items].sort(natural).join(','));
+
+/** Members listed in full up to this many; a larger set shows its size, first and last member. */
+const LISTED = 8;
+
+/** A set for people: "o1,o2,o3", or "42 items: o1 … o42" (the status is decided on the full set). */
+function shown(items: string[]): string | null {
+  if (items.length <= LISTED) return members(items);
+  const sorted = [...items].sort(natural);
+  return `${sorted.length} items: ${sorted[0] ?? ''} … ${sorted[sorted.length - 1] ?? ''}`;
+}
+
+/** o2 before o10. */
+const natural = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
 function status(db: string | null, cache: string | null, comparison: Comparison): DiffStatus {
   if (db === null) return cache === null ? 'consistent' : 'cache-only';

@@ -126,14 +126,14 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
 async function runAll(stack: Stack, runs: ReturnType<typeof selectRuns>, opts: RunCommandOptions): Promise<StrategyResult[]> {
   const results: StrategyResult[] = [];
   for (const { scenario, strategies } of runs) {
-    const redisPersistence = await stack.useRedisPersistence(scenario.setup.redisPersistence ?? 'none');
+    await stack.useRedisPersistence(scenario.setup.redisPersistence ?? 'none');
     for (const strategy of strategies) {
       if (opts.signal?.aborted) throw interruptedError(opts.signal);
       opts.log(`running ${scenario.name} x ${strategy}`);
       const kept = opts.stack.keep ? { keyPrefix: `${stack.keyPrefix}${results.length + 1}:`, schema: `${stack.schema}_${results.length + 1}` } : undefined;
       if (kept) await createSchema(stack.databaseUrl, kept.schema);
       const result = await runScenario(scenario, strategy, { ...stack, ...kept }, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal });
-      results.push({ ...result, seed: opts.seed, redisPersistence, ...(kept ? { kept } : {}) });
+      results.push({ ...result, seed: opts.seed, ...(kept ? { kept } : {}) });
     }
   }
   return results;

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { readEntries, type CacheRead } from './redis-read.js';
+import { streamCommands, type StreamCommands } from './redis-streams.js';
 import { failed, ok, type Result } from './result.js';
 
 export type { CacheRead } from './redis-read.js';
@@ -91,8 +92,13 @@ export interface RedisDriver {
   setIfAbsent(key: string, value: string, ttlMs?: number): Promise<Result<boolean>>;
   /** ok(number of keys removed). */
   del(...keys: string[]): Promise<Result<number>>;
-  /** Runs the commands in one MULTI/EXEC: all or none. Keys in args[0] position are prefixed. */
-  atomically(commands: [command: 'set' | 'del', key: string, ...args: string[]][]): Promise<Result<void>>;
+  /**
+   * Runs the commands in one MULTI/EXEC: all or none (an order's cache entry and its queue entry
+   * together). `key` is prefixed; the other arguments are sent as they are. fail when Redis
+   * discarded the whole transaction (EXECABORT: a malformed command). unknown when EXEC ran and a
+   * command failed inside it (WRONGTYPE): Redis has no rollback, so the others were applied.
+   */
+  atomically(commands: AtomicCommand[]): Promise<Result<void>>;
   /**
    * Runs a Lua script atomically (EVAL). `keys` are prefixed like every other key: a script must
    * reach keys only through KEYS, never build names itself. ok(n): the script returned the integer
@@ -121,8 +127,13 @@ export interface RedisDriver {
   /** Removes every key of this namespace (and nothing else). ok(count). */
   clear(): Promise<Result<number>>;
   ping(): Promise<Result<void>>;
+  /** Consumer-group commands on streams (a durable queue). */
+  stream: StreamCommands;
   close(): Promise<void>;
 }
+
+/** What atomically() may run: a command, its key, then its other arguments. */
+export type AtomicCommand = [command: 'set' | 'del' | 'sadd' | 'pexpire' | 'rpush' | 'xadd', key: string, ...args: string[]];
 
 export function createRedisDriver(url: string, keyPrefix: string, settings: RedisSettings): RedisDriver {
   const { client, call } = connect(url, settings, { keyPrefix });
@@ -144,7 +155,8 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
         const replies = await client.multi(commands).exec();
         if (replies === null) throw new Error('MULTI aborted');
         const error = replies.find(([err]) => err)?.[0];
-        if (error) throw error;
+        // Not a ReplyError for call(): the transaction ran, partly.
+        if (error) throw new Error(`a command inside MULTI failed, the others were applied: ${error.message}`);
       }),
     evalScript: async (script, keys, args) => {
       const reply = await call(() => client.eval(script, keys.length, ...keys, ...args));
@@ -197,6 +209,7 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
       call(async () => {
         await client.ping();
       }),
+    stream: streamCommands(client, keyPrefix, call),
     close: async () => {
       client.disconnect();
       await Promise.resolve();

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { CheckResult, Verdict } from '../checkers/checker.js';
 import type { DiffRow } from '../checkers/diff.js';
 import type { StrategyResult, TimelineEntry } from '../runner/result.js';
+import { describePersistence } from '../stack/contract.js';
 import { renderHistory } from './history-table.js';
 import { newTable } from './table.js';
 
@@ -49,6 +50,10 @@ function title(result: StrategyResult, paint: ChalkInstance): string {
   const duration = paint.dim(`(${(result.durationMs / 1000).toFixed(1)} s${result.seed === undefined ? '' : `, seed ${result.seed}`})`);
   const verdict = `verdict ${paintVerdict(result.verdict, paint)}    ${paintMatch(result, paint)}`;
   const lines = [`${name} ${duration}`, `${INDENT}${verdict}`];
+  const redis = result.redisPersistence;
+  if (redis !== undefined) {
+    lines.push(`${INDENT}Redis persistence: ${describePersistence(redis.setting)}${redis.source === 'server' ? " (the server's own setting)" : ''}`);
+  }
   if (result.expectation !== '') lines.push(paint.dim(wrap(result.expectation)));
   return lines.join('\n');
 }

@@ -12,6 +12,13 @@ export interface AppAnswer {
   strategyThrew?: boolean;
 }
 
+/** The app's links answer (through the proxy); its strategy has no background work left. */
+export interface AppHealth {
+  redis: boolean;
+  db: boolean;
+  idle: boolean;
+}
+
 export interface Hit {
   point: FaultPoint;
   opId: string;
@@ -26,7 +33,7 @@ export interface Hit {
 export class AppProcess {
   readonly #child: ManagedChild;
   readonly #pending = new Map<string, (answer: AppAnswer) => void>();
-  readonly #health = new Map<number, (h: { redis: boolean; db: boolean }) => void>();
+  readonly #health = new Map<number, (h: AppHealth) => void>();
   #nextHealth = 1;
   #stopping = false;
   #unexpectedExit: string | undefined;
@@ -63,7 +70,7 @@ export class AppProcess {
         resolve({ outcome: 'unknown', error: 'the app process died before answering' });
       }
       this.#pending.clear();
-      for (const resolve of this.#health.values()) resolve({ redis: false, db: false });
+      for (const resolve of this.#health.values()) resolve({ redis: false, db: false, idle: false });
       this.#health.clear();
     });
   }
@@ -125,9 +132,9 @@ export class AppProcess {
     this.#send({ type: 'arm', points });
   }
 
-  /** Asks the app whether its own links (through the proxy) answer. */
-  health(): Promise<{ redis: boolean; db: boolean }> {
-    if (!this.#child.running) return Promise.resolve({ redis: false, db: false });
+  /** Asks the app whether its own links (through the proxy) answer, and whether its strategy is idle. */
+  health(): Promise<AppHealth> {
+    if (!this.#child.running) return Promise.resolve({ redis: false, db: false, idle: false });
     const id = this.#nextHealth++;
     return new Promise((resolve) => {
       this.#health.set(id, resolve);

@@ -8,6 +8,7 @@ import type { FaultPoint } from '../strategies/fault-points.js';
  * or the app process is down (killed, not yet started again); hold: one op is kept at a point.
  */
 export type FaultWindowKind = 'network' | 'process' | 'hold';
+import type { RedisPersistence } from '../stack/contract.js';
 
 /** One fault event as the lab injected or removed it. */
 export interface TimelineEntry {
@@ -56,8 +57,11 @@ export interface StrategyResult {
   durationMs: number;
   /** The run's --seed (fault proxy draws), to replay it; absent where a result was made without a run. */
   seed?: number;
-  /** Redis persistence in effect for this result (external mode: the server's own, or 'unknown'). */
-  redisPersistence?: string;
+  /**
+   * For a scenario that kills Redis: the persistence redis-server ran with, as the local stack set
+   * it or as the external server itself reports it (CONFIG GET).
+   */
+  redisPersistence?: { setting: RedisPersistence | 'unknown'; source: 'local stack' | 'server' };
   /** With --keep: where this result's final data stays (its own namespace). */
   kept?: { keyPrefix: string; schema: string };
 }

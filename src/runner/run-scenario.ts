@@ -10,7 +10,7 @@ import { AppProcess, type AppAnswer, type Hit } from './app-process.js';
 import { interruptedError, LabError } from '../errors.js';
 import { History } from '../history/history.js';
 import type { StrategyResult, TimelineEntry } from './result.js';
-import type { Stack } from '../stack/contract.js';
+import { describePersistence, type Stack } from '../stack/contract.js';
 import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
 import { LabStores } from './stores.js';
@@ -18,6 +18,8 @@ import { LabStores } from './stores.js';
 /** What the runner needs of a stack (local or external; src/stack provides it). */
 export type RunStack = Pick<
   Stack,
+  | 'mode'
+  | 'redisPersistence'
   | 'keyPrefix'
   | 'schema'
   | 'redisUrl'
@@ -63,15 +65,24 @@ export async function runScenario(
   const definition = strategies[strategyName];
   if (!expectation || !definition) throw new Error(`scenario ${scenario.name} does not run strategy ${strategyName}`);
   const started = performance.now();
-  const base = { scenario: scenario.name, strategy: strategyName, expected: expectation.expect, expectation: expectation.why };
+  const needs = scenario.needs ?? [];
+  const base = {
+    scenario: scenario.name,
+    strategy: strategyName,
+    expected: expectation.expect,
+    expectation: expectation.why,
+    ...(needs.length > 0 && {
+      redisPersistence: { setting: stack.redisPersistence, source: stack.mode === 'local' ? ('local stack' as const) : ('server' as const) },
+    }),
+  };
 
-  const missing = (scenario.needs ?? []).filter((need) => need === 'kill-redis' && !stack.canKillRedis);
-  if (missing.length > 0) {
+  const skipReason = missingAbility(scenario, stack);
+  if (skipReason !== undefined) {
     return {
       ...base,
       verdict: 'skipped',
       matches: false,
-      skipReason: `needs ${missing.join(', ')}, which this stack cannot do (external mode: pass --redis-kill-command)`,
+      skipReason,
       checks: [],
       diff: [],
       bookkeeping: [],
@@ -109,6 +120,8 @@ export async function runScenario(
     stopIfInterrupted();
     await injector.heal(proxyNames);
     const initial = await stores.reset(scenario.setup, definition.cacheTtlMs);
+    const now = (): number => history.now();
+    const clockStart = await stores.readClock(now);
     const config: AppConfig = {
       strategy: strategyName,
       redisUrl: stack.appRedisUrl,
@@ -211,7 +224,7 @@ export async function runScenario(
     }
     problems.push(...faults.problems);
 
-    const final = await stores.snapshot();
+    const final = await stores.snapshot({ now, start: clockStart });
     // After the read, so a window computed from a TTL left is never understated.
     const finalAt = history.now();
     const displayOnlyKeys = definition.cacheRole === 'display' ? Object.keys(scenario.setup.records) : [];
@@ -253,15 +266,29 @@ export async function runScenario(
   }
 }
 
+/** Why this stack cannot run the scenario (its `needs`), or undefined when it can. */
+function missingAbility(scenario: Scenario, stack: RunStack): string | undefined {
+  const needs = scenario.needs ?? [];
+  if (needs.includes('kill-redis') && !stack.canKillRedis) {
+    return 'needs kill-redis, which this stack cannot do (external mode: pass --redis-kill-command)';
+  }
+  const wanted = scenario.setup.redisPersistence ?? 'none';
+  if (needs.includes('redis-persistence') && stack.redisPersistence !== wanted) {
+    return `needs a Redis with ${describePersistence(wanted)}; the server's own setting is ${describePersistence(stack.redisPersistence)} ` +
+      '(CONFIG GET): run the scenario of that setting, or point --redis-url at a server configured so';
+  }
+  return undefined;
+}
+
 /**
- * Polls the app's own links until both answer, or gives up at the deadline (the checkers still
- * run). A dead app has no links to wait for.
+ * Polls the app until both its links answer and its strategy's background work (a queue, a relay)
+ * is done, or gives up at the deadline (the checkers still run). A dead app has nothing to wait for.
  */
 async function settleLinks(app: AppProcess | undefined, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (app?.running && Date.now() < deadline) {
     const h = await app.health();
-    if (h.redis && h.db) return;
+    if (h.redis && h.db && h.idle) return;
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -3,6 +3,7 @@ import type { Checker, CheckResult, Verdict } from '../checkers/checker.js';
 import type { ToxicSpec } from '../drivers/toxiproxy-api.js';
 import type { AppAnswer } from './app-process.js';
 import type { ClientOp } from '../history/history.js';
+import type { RedisPersistence } from '../stack/contract.js';
 
 /** Which proxied link a network fault acts on. */
 export type Link = 'redis' | 'postgres';
@@ -61,8 +62,11 @@ export interface ScenarioSetup {
   records: Record<string, number>;
   /** Keys also put in the cache before the workload (a warm cache), with the strategy's TTL. */
   cached: string[];
-  /** Redis persistence for the local stack; default none. */
-  redisPersistence?: 'none' | 'always' | 'everysec' | 'no';
+  /**
+   * Redis persistence: the local stack starts (and restarts) redis-server with it; default none.
+   * An external Redis keeps its own, unless the scenario needs 'redis-persistence'.
+   */
+  redisPersistence?: RedisPersistence;
 }
 
 export interface Expectation {
@@ -95,8 +99,12 @@ export interface Scenario {
    * the checkers found (the same strategy can hold or fail depending on driver settings).
    */
   explain(strategy: string, verdict: Verdict, checks: CheckResult[]): string;
-  /** Abilities the stack must have; without them the result is reported skipped, not passed. */
-  needs?: 'kill-redis'[];
+  /**
+   * Abilities the stack must have; without them the result is reported skipped, not passed.
+   * kill-redis: kill and start redis-server. redis-persistence: a Redis with exactly the
+   * persistence of setup.redisPersistence (an external server's own setting must match it).
+   */
+  needs?: ('kill-redis' | 'redis-persistence')[];
 }
 
 /** One-line descriptions of faults, for `cachelab list` and the timeline. */

@@ -7,6 +7,13 @@ export type StackMode = 'local' | 'external';
 /** 'none' = no AOF; otherwise AOF with that appendfsync. RDB snapshots are always off. */
 export type RedisPersistence = 'none' | 'always' | 'everysec' | 'no';
 
+/** "AOF off", "appendfsync everysec", for reports. */
+export function describePersistence(setting: RedisPersistence | 'unknown'): string {
+  if (setting === 'none') return 'AOF off';
+  if (setting === 'unknown') return 'unknown (the server does not say)';
+  return `appendfsync ${setting}`;
+}
+
 export interface StackOptions {
   /**
    * undefined = auto: any URL given (here or in env REDIS_URL / DATABASE_URL / TOXIPROXY_URL)
@@ -66,8 +73,9 @@ export interface Stack {
   appRedisUrl: string;
   appDatabaseUrl: string;
   /**
-   * The AOF setting in effect when the stack started: the requested one in local mode; in external
-   * mode what the server reports (CONFIG GET), 'unknown' when it will not say.
+   * The AOF setting in effect: in local mode the one asked for at the start or by the last
+   * useRedisPersistence(); in external mode what the server reports (CONFIG GET), 'unknown' when it
+   * will not say.
    */
   redisPersistence: RedisPersistence | 'unknown';
   canKillRedis: boolean;

@@ -93,7 +93,8 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
       redisPersistence: o.redisPersistence,
       canKillRedis: true,
       useRedisPersistence: async (persistence) => {
-        await redis.usePersistence(persistence);
+        if (await redis.usePersistence(persistence)) o.log(`redis-server restarted, empty, with AOF: ${persistence}`);
+        stack.redisPersistence = persistence;
         return persistence;
       },
       killRedis: () => redis.kill(),

@@ -108,10 +108,11 @@ export class RedisServer {
 
   /**
    * Stops the server, empties its data dir and starts it again on the same port with another
-   * AOF setting: a fresh server for a scenario that needs that persistence. A no-op if unchanged.
+   * AOF setting: a fresh server for a scenario that needs that persistence. A no-op if unchanged;
+   * true when it restarted.
    */
-  async usePersistence(persistence: RedisPersistence): Promise<void> {
-    if (persistence === this.opts.persistence && this.#child?.running) return;
+  async usePersistence(persistence: RedisPersistence): Promise<boolean> {
+    if (persistence === this.opts.persistence && this.#child?.running) return false;
     const child = this.#child;
     if (child !== undefined) {
       await child.stop();
@@ -123,6 +124,7 @@ export class RedisServer {
     await mkdir(join(this.opts.dir, 'redis'), { recursive: true });
     await writeFile(join(this.opts.dir, 'redis.conf'), redisConf(this.opts));
     await this.restart();
+    return true;
   }
 
   /** Spawns on this.port and waits for PING; returns the log tail if it died or never answered. */

@@ -4,12 +4,15 @@ import { dbConditional } from './db-conditional.js';
 import { delayedDoubleDelete } from './delayed-double-delete.js';
 import { deleteOnWrite } from './delete-on-write.js';
 import { eventSourcing } from './event-sourcing.js';
+import { durableWriteBehind } from './durable-write-behind.js';
 import { leases } from './leases.js';
+import { outbox } from './outbox.js';
 import { redisReservation } from './redis-reservation.js';
 import { saga } from './saga.js';
 import type { StrategyDefinition } from './strategy.js';
 import { twoPhaseCommit } from './two-phase-commit.js';
 import { versioned } from './versioned.js';
+import { writeBehind } from './write-behind.js';
 import { writeThrough } from './write-through.js';
 
 /** Every strategy the app process can serve, by name. */
@@ -27,5 +30,8 @@ export const strategies: Record<string, StrategyDefinition> = Object.fromEntries
     leases,
     delayedDoubleDelete,
     eventSourcing,
+    writeBehind,
+    durableWriteBehind,
+    outbox,
   ].map((s) => [s.name, s]),
 );

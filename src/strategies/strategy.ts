@@ -22,7 +22,15 @@ export interface StrategyDeps {
   db: DbDriver;
   /** TTL for entries the strategy fills or writes, ms; 0 = none. */
   cacheTtlMs: number;
+  /**
+   * Fault points of background work (a queue worker, an outbox relay), which serves no client op:
+   * it reaches them under the id of its job, `jobId(order id)`, so a scenario can arm one job.
+   */
+  point(name: FaultPoint, jobId: string): Promise<void> | undefined;
 }
+
+/** The id background work on behalf of order `item` reaches its fault points under: "write:o7". */
+export const jobId = (item: string): string => `write:${item}`;
 
 /**
  * A caching pattern, served by the app process. Values are integers (yen, units, price).
@@ -36,6 +44,14 @@ export interface Strategy {
   add?(key: string, item: string, op: OpContext): Promise<OpResult>;
   /** Sell one unit of the stock at `key` (order id = op.id); refused (fail) when sold out. */
   order?(key: string, op: OpContext): Promise<OpResult>;
+  /**
+   * false while background work (a queue, a relay) still holds acknowledged work it means to
+   * apply. The lab waits for true before it judges, so the checkers see what the strategy does
+   * once it has caught up, not a moment in between. Absent: no background work, always idle.
+   */
+  idle?(): boolean;
+  /** Stops background work after the step in progress (a graceful shutdown); what is left stays queued where the strategy keeps it. */
+  close?(): void;
 }
 
 export interface StrategyDefinition {

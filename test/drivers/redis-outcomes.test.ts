@@ -94,6 +94,18 @@ describe('Redis driver outcomes behind the fault proxy', () => {
     expect(await stored(first)).toBeNull();
   });
 
+  it('answers unknown for a MULTI in which one command fails at run time: Redis applied the others', async () => {
+    const { cache } = await connected();
+    const [set, text] = [freshKey(), freshKey()];
+    expect((await cache.set(text, 'text')).outcome).toBe('ok');
+    const partial = await cache.atomically([
+      ['set', set, '1'],
+      ['sadd', text, 'member'], // WRONGTYPE, only when EXEC runs it
+    ]);
+    expect(partial).toMatchObject({ outcome: 'unknown', error: expect.stringContaining('WRONGTYPE') as string });
+    expect(await stored(set)).toBe('1');
+  });
+
   it('answers fail at once for a command issued while the link is down and the offline queue is off', async () => {
     const { cache } = await behindProxy({ enableOfflineQueue: false }, false);
     const key = freshKey();

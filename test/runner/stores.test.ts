@@ -43,7 +43,7 @@ describe('the final snapshot', () => {
       'order:o1': { value: 'paid', ttlMs: expect.any(Number) as number },
       events: { value: '["a","b"]', ttlMs: null },
     });
-    expect(snapshot.sets).toEqual({ 'orders:alice': { db: ['o1'], cache: ['o1', 'o2'], ttlMs: null } });
+    expect(snapshot.sets).toEqual({ 'orders:alice': { db: ['o1'], cache: ['o1', 'o2'], ttlMs: null, rows: [{ item: 'o1', writtenAt: null }] } });
     expect(snapshot.orders).toEqual([
       { opId: 'o1', item: 'stock:widget' },
       { opId: 'o1', item: 'stock:widget' },
@@ -62,5 +62,29 @@ describe('the final snapshot', () => {
     expect(check.verdict).toBe('inconsistent');
     expect(check.figures.staleKeys).toBe(3);
     expect(check.findings.join('\n')).not.toContain('_meta');
+  });
+
+  it('keeps every set_items row, an order written twice included, timed on the lab\'s clock through the database\'s', async () => {
+    await stores.reset({ records: {}, cached: [] }, 0);
+    const origin = performance.now();
+    const now = (): number => performance.now() - origin;
+    const start = await stores.readClock(now);
+    await sql(databaseUrl, `INSERT INTO ${schema}.set_items (key, item) VALUES ('orders:bob', 'o1')`);
+    const between = now();
+    await sql(databaseUrl, `INSERT INTO ${schema}.set_items (key, item) VALUES ('orders:bob', 'o1'), ('orders:bob', 'o2')`);
+    const after = now();
+
+    const snapshot = await stores.snapshot({ now, start });
+    const set = snapshot.sets['orders:bob'];
+    expect(set?.db).toEqual(['o1', 'o2']);
+    expect(set?.rows?.map((r) => r.item)).toEqual(['o1', 'o1', 'o2']);
+    const [first, second] = set?.rows?.map((r) => r.writtenAt ?? NaN) ?? [];
+    const error = snapshot.dbClockErrorMs ?? Infinity;
+    expect(error).toBeLessThan(50);
+    // Each row was written between the lab's readings around its INSERT, within the clock error.
+    expect(first).toBeGreaterThan(start.labMs - error);
+    expect(first).toBeLessThan(between + error);
+    expect(second).toBeGreaterThan(between - error);
+    expect(second).toBeLessThan(after + error);
   });
 });

@@ -1,5 +1,6 @@
 import type { DbDriver, Row, Tx } from '../../src/drivers/postgres.js';
-import type { CacheEntry, CacheItem, RedisDriver } from '../../src/drivers/redis.js';
+import type { AtomicCommand, CacheEntry, CacheItem, RedisDriver } from '../../src/drivers/redis.js';
+import type { StreamCommands } from '../../src/drivers/redis-streams.js';
 import { failed, ok, type Result } from '../../src/drivers/result.js';
 import type { FaultPoint } from '../../src/strategies/fault-points.js';
 import type { OpContext, StrategyDeps } from '../../src/strategies/strategy.js';
@@ -19,7 +20,7 @@ interface Injected {
   applied: boolean;
 }
 
-export type CacheCommand = Exclude<keyof RedisDriver, 'close'>;
+export type CacheCommand = Exclude<keyof RedisDriver, 'close' | 'stream'>;
 
 export class FakeCache implements RedisDriver {
   readonly strings = new Map<string, { value: string; ttlMs: number | null }>();
@@ -70,11 +71,18 @@ export class FakeCache implements RedisDriver {
     return this.run('del', `del ${keys.join(' ')}`, () => keys.filter((key) => this.remove(key)).length);
   }
 
-  atomically(commands: [command: 'set' | 'del', key: string, ...args: string[]][]): Promise<Result<void>> {
+  /** Streams are out of reach of this fake: the strategies that use them are tested against real Redis. */
+  readonly stream: StreamCommands = new Proxy({} as StreamCommands, {
+    get: () => () => Promise.resolve(failed('fail', new Error('FakeCache has no streams'))),
+  });
+
+  /** set and del only; the commands of the write-behind strategies are tested against real Redis. */
+  atomically(commands: AtomicCommand[]): Promise<Result<void>> {
     const text = commands.map((c) => c.join(' ')).join('; ');
     return this.run('atomically', `atomically ${text}`, () => {
       for (const [command, key, ...args] of commands) {
         if (command === 'del') this.remove(key);
+        else if (command !== 'set') throw new Error(`FakeCache.atomically does not run ${command}`);
         else this.strings.set(key, { value: args[0] ?? '', ttlMs: args[1] === 'PX' ? Number(args[2]) : null });
       }
     });
@@ -377,5 +385,5 @@ export function fakeDeps(cacheTtlMs = 0): { cache: FakeCache; db: FakeDb; trace:
   const trace: string[] = [];
   const cache = new FakeCache(trace);
   const db = new FakeDb(trace);
-  return { cache, db, trace, deps: { cache, db, cacheTtlMs } };
+  return { cache, db, trace, deps: { cache, db, cacheTtlMs, point: () => undefined } };
 }
