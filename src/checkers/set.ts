@@ -105,7 +105,14 @@ function check(input: CheckInput): CheckResult {
   }
 
   const violated = (figures.lost ?? 0) + (figures.cacheOnly ?? 0) + (figures.duplicated ?? 0) + (figures.failedButPresent ?? 0) > 0;
-  return { checker: 'set', verdict: violated ? 'inconsistent' : 'consistent', findings, figures };
+  const { lost = 0, cacheOnly = 0, duplicated = 0, failedButPresent = 0 } = figures;
+  const summary = [
+    lost > 0 && `${lost} orders lost`,
+    cacheOnly > 0 && `${cacheOnly} only in the cache`,
+    duplicated > 0 && `${duplicated} duplicated`,
+    failedButPresent > 0 && `${failedButPresent} failed but stored`,
+  ].filter(Boolean);
+  return { checker: 'set', verdict: violated ? 'inconsistent' : 'consistent', findings, figures, ...(violated ? { summary: summary.join(', ') } : {}) };
 }
 
 function isAdd(op: CompletedOp): op is AddOp {
