@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { Outcome } from '../history/history.js';
 import { failed, ok, type Result } from './result.js';
 
 /**
@@ -121,7 +122,17 @@ export interface RedisDriver {
   close(): Promise<void>;
 }
 
-export function createRedisDriver(url: string, keyPrefix: string, settings: RedisSettings): RedisDriver {
+/** The lab's ioredis client for the app, and how many times its link has come up (for classifying). */
+export interface AppRedisClient {
+  client: Redis;
+  readyCount: () => number;
+}
+
+/**
+ * An ioredis client with the lab's resilience settings, keys prefixed with `keyPrefix`. Shared by
+ * the RedisDriver and the raw client a strategy module gets, so both see a cut link the same way.
+ */
+export function connectRedis(url: string, keyPrefix: string, settings: RedisSettings): AppRedisClient {
   const client = new Redis(url, {
     keyPrefix,
     maxRetriesPerRequest: settings.maxRetriesPerRequest,
@@ -140,27 +151,43 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
   /** Counts 'ready' events: a command queued offline is sent when the link comes up again. */
   let readyCount = 0;
   client.on('ready', () => (readyCount += 1));
+  return { client, readyCount: () => readyCount };
+}
 
-  /**
-   * The one choke point where Redis errors are classified.
-   * - A server error reply (ReplyError): Redis refused it: fail.
-   * - A command timeout: unknown, always. ioredis rejects the promise but leaves a command issued
-   *   while offline in its queue, to be sent when the link comes back.
-   * - A command issued on a ready link, or queued offline and the link came up since: it may have
-   *   been sent and run before the link died: unknown.
-   * - A command queued offline that errors before the link ever came up (the queue was flushed,
-   *   or offline queueing is off): never sent: fail.
-   */
+/**
+ * The one rule Redis errors are classified by (the driver's call() and the raw clients of strategy
+ * modules both use it). `issuedOnReadyLink`: the link was ready when the command was issued;
+ * `linkCameUpSince`: it has come up (again) since.
+ * - A server error reply (ReplyError): Redis refused it: fail.
+ * - A command timeout: unknown, always. ioredis rejects the promise but leaves a command issued
+ *   while offline in its queue, to be sent when the link comes back.
+ * - A command issued on a ready link, or queued offline and the link came up since: it may have
+ *   been sent and run before the link died: unknown.
+ * - A command queued offline that errors before the link ever came up (the queue was flushed,
+ *   or offline queueing is off): never sent: fail.
+ */
+export function redisErrorOutcome(
+  err: unknown,
+  issuedOnReadyLink: boolean,
+  linkCameUpSince: boolean,
+): { outcome: Exclude<Outcome, 'ok'>; why: string } {
+  if (err instanceof Error && err.name === 'ReplyError') return { outcome: 'fail', why: 'Redis refused the command' };
+  if (err instanceof Error && err.message === 'Command timed out') return { outcome: 'unknown', why: 'a Redis command timed out and may have run' };
+  if (!issuedOnReadyLink && !linkCameUpSince) return { outcome: 'fail', why: 'a Redis command never sent, the link was down' };
+  return { outcome: 'unknown', why: 'a Redis command sent before the link was cut may have run' };
+}
+
+export function createRedisDriver(url: string, keyPrefix: string, settings: RedisSettings): RedisDriver {
+  const { client, readyCount } = connectRedis(url, keyPrefix, settings);
+
+  /** The one choke point where the driver's Redis errors are classified (redisErrorOutcome). */
   async function call<T>(run: () => Promise<T>): Promise<Result<T>> {
     const wasReady = client.status === 'ready';
-    const readyBefore = readyCount;
+    const readyBefore = readyCount();
     try {
       return ok(await run());
     } catch (err) {
-      if (err instanceof Error && err.name === 'ReplyError') return failed('fail', err);
-      if (err instanceof Error && err.message === 'Command timed out') return failed('unknown', err);
-      if (!wasReady && readyCount === readyBefore) return failed('fail', err);
-      return failed('unknown', err);
+      return failed(redisErrorOutcome(err, wasReady, readyCount() !== readyBefore).outcome, err);
     }
   }
 

@@ -14,3 +14,6 @@ export const faultPoints = [
   'queue-not-empty', // write-behind: acknowledged work waits in the queue
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
+
+/** True for a name of the list above (a strategy module's op.point() gets any string). */
+export const isFaultPoint = (name: unknown): name is FaultPoint => (faultPoints as readonly unknown[]).includes(name);
