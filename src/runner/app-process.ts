@@ -65,7 +65,7 @@ export class AppProcess {
         const how = exit.signal ?? `exit code ${String(exit.code)}`;
         this.#unexpectedExit =
           this.#fatal !== undefined
-            ? `the app process (pid ${child.pid}) could not serve: ${this.#fatal}`
+            ? `${this.#fatal} (app pid ${child.pid})`
             : `the app process (pid ${child.pid}) died unexpectedly (${how})${this.stderr.length > 0 ? `: ${this.stderr.join('\n')}` : ''}`;
       }
       for (const resolve of this.#pending.values()) {
