@@ -28,7 +28,11 @@ export function contractOf(s: Scenario): ContractListing {
   const armed = (point: string): string[] => [
     ...s.faults
       .filter((rule) => rule.point === point)
-      .map((rule) => `armed for ${rule.op}: ${rule.inject.map(describeFault).join(', ')}${rule.until === 'heal' ? ' until the heal phase' : `, until ${rule.op} completes`}`),
+      .map((rule) => {
+        const network = rule.inject.some((f) => f.kind === 'toxic' || f.kind === 'link-down');
+        const lasts = !network ? '' : rule.until === 'heal' ? ' until the heal phase' : `, until ${rule.op} completes`;
+        return `armed for ${rule.op}: ${rule.inject.map(describeFault).join(', ')}${lasts}`;
+      }),
     ...s.faults.flatMap((rule) =>
       rule.inject.flatMap((f) => (f.kind === 'hold-until' && f.point === point ? [`${rule.op}'s hold waits until ${f.op} reaches it`] : [])),
     ),

@@ -17,22 +17,42 @@ export interface ContractListing {
 
 const INDENT = '  ';
 
+/** Columns the contract's prose is wrapped to. */
+const WIDTH = 100;
+
 /** The contract under a scenario's name, for `cachelab list --verbose`. */
 export function renderContract(name: string, c: ContractListing, paint: ChalkInstance): string {
-  const lines = [paint.bold(`${name}: data contract for strategy modules`)];
-  lines.push(`${INDENT}${paint.underline('methods')}`);
-  for (const op of c.operations) lines.push(`${INDENT}${INDENT}${op.method}: ${op.does}`);
-  lines.push(`${INDENT}${paint.underline('tables the checkers read')}`);
-  for (const t of c.tables) lines.push(`${INDENT}${INDENT}${t.name}(${t.columns.join(', ')}): ${t.rule}`);
-  lines.push(`${INDENT}${paint.underline('cache')}`, `${INDENT}${INDENT}${c.cache}`);
-  lines.push(`${INDENT}${paint.underline('fault points')}`);
-  if (c.points.length === 0) lines.push(`${INDENT}${INDENT}none armed`);
-  for (const p of c.points) lines.push(`${INDENT}${INDENT}op.point('${p.point}'): ${p.where}; ${p.armed.join('; ')}`);
+  const item = (text: string): string => wrap(text, INDENT.repeat(2), INDENT.repeat(3));
+  const heading = (text: string): string => `${INDENT}${paint.underline(text)}`;
+  const lines = [paint.bold(`${name}: data contract for strategy modules`), heading('methods')];
+  for (const op of c.operations) lines.push(item(`${op.method}: ${op.does}`));
+  lines.push(heading('tables the checkers read'));
+  for (const t of c.tables) lines.push(item(`${t.name}(${t.columns.join(', ')}): ${t.rule}`));
+  lines.push(heading('cache'), item(c.cache), heading('fault points'));
+  if (c.points.length === 0) lines.push(item('none armed'));
+  for (const p of c.points) lines.push(item(`op.point('${p.point}'): ${p.where}; ${p.armed.join('; ')}`));
   if (c.workloadFaults.length > 0) {
-    lines.push(`${INDENT}${paint.underline('faults from the workload (every strategy meets them)')}`);
-    for (const f of c.workloadFaults) lines.push(`${INDENT}${INDENT}${f}`);
+    lines.push(heading('faults from the workload (every strategy meets them)'));
+    for (const f of c.workloadFaults) lines.push(item(f));
   }
-  if (c.needs.length > 0) lines.push(`${INDENT}${paint.underline('needs')} ${c.needs.join(', ')} (else skipped)`);
+  if (c.needs.length > 0) lines.push(`${heading('needs')} ${c.needs.join(', ')} (else skipped)`);
+  return lines.join('\n');
+}
+
+/** Wraps at word boundaries to WIDTH: the first line after `first`, the others after `rest`. */
+function wrap(text: string, first: string, rest: string): string {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const indent = lines.length === 0 ? first : rest;
+    if (line.length > indent.length && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = rest + word;
+    } else {
+      line = line.length === indent.length ? line + word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
   return lines.join('\n');
 }
 
