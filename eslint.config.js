@@ -14,4 +14,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  // The example strategy modules: plain JavaScript for users to copy, linted without type information.
+  { files: ['examples/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

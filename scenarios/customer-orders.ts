@@ -1,5 +1,5 @@
 import type { CheckResult } from '../src/checkers/checker.js';
-import type { WorkloadContext } from '../src/runner/scenario.js';
+import type { Scenario, WorkloadContext } from '../src/runner/scenario.js';
 
 /*
  * What the write-behind scenarios share: Alice's orders, placed as `add`s to her order set (the
@@ -61,4 +61,23 @@ export function durability(checks: CheckResult[]): string {
   const set = checks.find((c) => c.checker === 'set')?.figures;
   if (set?.durableP50Ms === undefined) return '';
   return `durable p50 ${set.durableP50Ms} ms, max ${set.durableMaxMs ?? 0} ms after the acknowledgement`;
+}
+
+/** What a strategy module must do for the write-behind scenarios; `workloadFaults` per scenario. */
+export function ordersContract(workloadFaults: string[]): Scenario['contract'] {
+  return {
+    tables: [
+      {
+        name: 'set_items',
+        columns: ['key', 'item'],
+        rule:
+          `each order the business has: one row (key ${CUSTOMER}, item = the order id = op.id), written once; the set checker: ` +
+          'every acknowledged order must have its row after recovery, a failed one must not, and no order twice',
+      },
+    ],
+    cache: `${CUSTOMER} in the cache is a Redis set of the order ids the customer sees; an id there with no set_items row is cache-only (inconsistent)`,
+    operations: { add: "place the order: answer ok only once it will not be lost; refuse with { outcome: 'fail', error } otherwise" },
+    points: {},
+    workloadFaults,
+  };
 }

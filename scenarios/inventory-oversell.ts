@@ -67,6 +67,34 @@ export const inventoryOversell: Scenario = {
     await orders(ctx, 9, 16, 2);
     await ctx.invoke('shop-page', 'r1', { kind: 'read', key: item });
   },
+  contract: {
+    tables: [
+      {
+        name: 'records',
+        columns: ['key', 'value'],
+        rule: `the units in stock: one row, key ${item}, ${INITIAL_STOCK} at the start. The counter checker: the final value = ${INITIAL_STOCK} - the orders rows, never below 0`,
+      },
+      {
+        name: 'orders',
+        columns: ['op_id', 'item'],
+        rule:
+          `each unit sold inserts one row (op_id = op.id, item = ${item}) in the same transaction as the decrement. An ok order must ` +
+          `have its row, a failed one must not, an unknown one may; no op_id twice; ok orders never more than the ${INITIAL_STOCK} in stock`,
+      },
+    ],
+    cache:
+      `${item} in the cache holds the stock as a decimal string; after the run it must equal records.value, or carry a TTL of at ` +
+      'most 60 s (stale without a TTL is inconsistent). Keep any other key under _meta: (never compared)',
+    operations: {
+      order: "sell one unit (the order id is op.id) and answer the stock left; refuse with { outcome: 'fail', error } when none is left",
+      read: 'the stock, as the shop page shows it',
+    },
+    points: {},
+    workloadFaults: [
+      'the PostgreSQL link is down while o5-o8 order',
+      'redis-server is SIGKILLed and started again empty (no persistence) before o9-o16 order',
+    ],
+  },
   checkers: [counterChecker, stalenessChecker],
   stalenessBudgetMs: 60_000,
   impact(checks) {
@@ -134,7 +162,13 @@ export const inventoryOversell: Scenario = {
             'of the last event it holds: the restart emptied it, and the next operation let the projector rebuild it.'
           : 'The log and its projections disagree: see the findings.';
       default:
-        return '';
+        if (verdict === 'consistent') return `${sold}: every acknowledged order has its row, and no unit was sold twice.`;
+        return [
+          oversold > 0 ? `${count(oversold, 'unit')} sold that do not exist (${count(accepted, 'order')} accepted for ${initial}).` : '',
+          lost > 0 ? `${count(lost, 'acknowledged order')} never recorded in the database.` : '',
+          figure(checks, 'cache-vs-db', 'maxStaleMs') === -1 ? 'The cached stock disagrees with the database, with no TTL to end it.' : '',
+          'See the findings. Remedy: let the database decide with a conditional decrement in the same transaction as the order row (db-conditional).',
+        ].filter(Boolean).join(' ');
     }
   },
 };

@@ -1,5 +1,5 @@
 import { bankChecker } from '../src/checkers/bank.js';
-import { figureOf } from '../src/checkers/checker.js';
+import { figureOf, type CheckResult, type Verdict } from '../src/checkers/checker.js';
 import { stalenessChecker } from '../src/checkers/staleness.js';
 import type { Scenario } from '../src/runner/scenario.js';
 
@@ -56,6 +56,32 @@ export const paymentDoubleSpend: Scenario = {
     await ctx.invoke('alice', 'p1', { kind: 'debit', key: account, amount: 1000 });
     await ctx.invoke('alice', 'p2', { kind: 'debit', key: account, amount: 5000 });
     await ctx.invoke('alice', 'r1', { kind: 'read', key: account });
+  },
+  contract: {
+    tables: [
+      {
+        name: 'records',
+        columns: ['key', 'value'],
+        rule: `the balance in yen: one row, key ${account}, 5000 at the start. The bank checker: 5000 - the applied ledger amounts = the final value, never below 0`,
+      },
+      {
+        name: 'ledger',
+        columns: ['op_id', 'key', 'amount', 'status'],
+        rule:
+          'each debit that takes money inserts one row (op_id = op.id, key, amount) in the same transaction as the balance change; ' +
+          "status defaults to 'applied' (set it to 'compensated' when you give the money back). An ok debit must have its row, a " +
+          'failed one must not, an unknown one may; no op_id twice',
+      },
+    ],
+    cache:
+      `${account} in the cache holds the balance as a decimal string; after the run it must equal records.value, or carry a TTL ` +
+      'of at most 60 s (stale without a TTL is inconsistent). Keep any other key under _meta: (never compared)',
+    operations: {
+      debit: "take `amount` if the balance covers it and answer the new balance; refuse with { outcome: 'fail', error } if it does not",
+      read: 'the balance, as the application shows it',
+    },
+    points: { 'after-db-commit': 'in debit, right after the transaction that took the money commits, before the cache is touched' },
+    workloadFaults: [],
   },
   checkers: [bankChecker, stalenessChecker],
   stalenessBudgetMs: 60_000,
@@ -114,7 +140,27 @@ export const paymentDoubleSpend: Scenario = {
             'on the log (4000 < 5000: declined), never on the lagging projection, and the read side healed by itself.'
           : 'The log and its projections disagree: see the findings.';
       default:
-        return '';
+        return explainOwn(verdict, checks);
     }
   },
 };
+
+/** For a strategy the lab does not know (a user's module): what the figures say, and the remedy. */
+function explainOwn(verdict: Verdict, checks: CheckResult[]): string {
+  const stale = figure(checks, 'cache-vs-db', 'staleKeys') > 0;
+  if (verdict === 'consistent') {
+    return 'Every payment the database applied is in the ledger once, the balance adds up and no money was spent twice' +
+      (stale ? '; the stale balance left in the cache is bounded by its TTL.' : '.');
+  }
+  const found = [
+    [figure(checks, 'bank', 'spentTwice'), (n: number) => `${n} yen were spent twice: a payment was authorized against money an earlier one had taken (a stale cached balance?)`],
+    [figure(checks, 'bank', 'failedButApplied'), (n: number) => `${n} payment(s) reported failed were charged`],
+    [figure(checks, 'bank', 'okButMissing'), (n: number) => `${n} payment(s) reported ok are not in the ledger`],
+    [figure(checks, 'bank', 'duplicates'), (n: number) => `${n} payment(s) were applied twice`],
+    [figure(checks, 'cache-vs-db', 'maxStaleMs') === -1 ? 1 : 0, () => 'the cache kept a stale balance with no TTL to end it'],
+  ] as const;
+  const what = found.filter(([n]) => n > 0).map(([n, say]) => say(n));
+  return `${what.length > 0 ? `${what.join('; ')}.` : 'The checkers found the invariants broken: see the findings.'} ` +
+    'Remedy: let the database authorize with a conditional debit in the same transaction as the ledger row, and delete the ' +
+    'cached balance after the commit, with a TTL that ends a lost delete (examples/conditional-debit.mjs).';
+}

@@ -1,7 +1,7 @@
 import { setChecker } from '../src/checkers/set.js';
 import type { Scenario } from '../src/runner/scenario.js';
 import { CLAIM_IDLE_MS } from '../src/strategies/durable-write-behind.js';
-import { BURST, CALM, calmThenBurstDuringCut, count, CUSTOMER, durability, figure, LAST, orderImpact } from './customer-orders.js';
+import { BURST, CALM, calmThenBurstDuringCut, count, CUSTOMER, durability, figure, LAST, orderImpact, ordersContract } from './customer-orders.js';
 
 /**
  * Alice places five orders while all is well; then the PostgreSQL link is cut and she places a
@@ -34,6 +34,10 @@ export const writeBehindCrash: Scenario = {
     },
   },
   faults: [],
+  contract: ordersContract([
+    'the PostgreSQL link is cut before the burst, and comes back after the app restarts',
+    'the app process is SIGKILLed once the burst is answered, and started again with empty memory',
+  ]),
   async workload(ctx) {
     await calmThenBurstDuringCut(ctx);
     await ctx.inject({ kind: 'kill-app' });

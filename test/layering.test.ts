@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /*
- * Imports point down: cli -> commands -> scenarios/report/bench -> runner -> app ->
+ * Imports point down: cli, module-api -> commands -> scenarios/report/bench -> runner -> app ->
  * strategies/checkers/stack -> drivers -> history. A folder may import its own files and lower folders only, never one at
  * its level or above, not even for a type (move the type down instead).
  */
@@ -22,6 +22,9 @@ const layer: Record<string, number> = {
   bench: 5,
   commands: 6,
   cli: 7,
+  // src/module-api.ts, the package's entry for strategy-module authors (types and defineStrategy):
+  // a facade over strategies/ that nothing in the lab imports.
+  'module-api': 8,
 };
 
 const root = join(import.meta.dirname, '..');

@@ -1,9 +1,20 @@
 import type { CheckResult } from '../../src/checkers/checker.js';
-import type { WorkloadContext } from '../../src/runner/scenario.js';
+import type { ScenarioContract, WorkloadContext } from '../../src/runner/scenario.js';
 
 /** The one register both interleavings race on: a price, 100 before the workload. */
 export const PRICE = 'price:book';
 export const INITIAL_PRICE = 100;
+
+/** The data contract both interleavings share (the register checker reads the history and both stores). */
+export const priceTable: ScenarioContract['tables'][number] = {
+  name: 'records',
+  columns: ['key', 'value'],
+  rule: `the price: one row, key ${PRICE}, ${INITIAL_PRICE} at the start. The last acknowledged write must be what it holds at the end`,
+};
+export const priceCache =
+  `${PRICE} in the cache holds the price as a decimal string. A read that starts after a write was acknowledged must return ` +
+  'that price or a later one; after the readers stop the cache must equal records.value or miss the key (stale is inconsistent, ' +
+  'even with a TTL). Keep any other key under _meta: (never compared)';
 
 /** How long readers keep reading once the interleaving is over, ms, and how often each reads. */
 export const READ_FOR_MS = 300;

@@ -1,6 +1,6 @@
 import { registerChecker } from '../../src/checkers/register.js';
 import type { Scenario } from '../../src/runner/scenario.js';
-import { figure, impact, INITIAL_PRICE, keepReading, PRICE, staleness } from './common.js';
+import { figure, impact, INITIAL_PRICE, keepReading, PRICE, priceCache, priceTable, staleness } from './common.js';
 
 /**
  * Two price updates race. w1 commits 150 and pauses (fault point after-db-commit) until w2 has
@@ -30,6 +30,13 @@ export const concurrentUpdates: Scenario = {
     await ctx.invoke('writer-2', 'w2', { kind: 'write', key: PRICE, value: 200 });
     await w1;
     await keepReading(ctx);
+  },
+  contract: {
+    tables: [priceTable],
+    cache: priceCache,
+    operations: { write: 'set the price to `value` (the database is the record)', read: 'the price, as customers see it' },
+    points: { 'after-db-commit': 'in write, right after the new price commits, before the cache is touched' },
+    workloadFaults: [],
   },
   checkers: [registerChecker],
   // Not used: the register checker calls any stale entry after the quiet period inconsistent.

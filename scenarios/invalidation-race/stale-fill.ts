@@ -1,7 +1,7 @@
 import { registerChecker } from '../../src/checkers/register.js';
 import type { Scenario } from '../../src/runner/scenario.js';
 import { SECOND_DELETE_DELAY_MS } from '../../src/strategies/delayed-double-delete.js';
-import { figure, impact, INITIAL_PRICE, keepReading, PRICE, staleness } from './common.js';
+import { figure, impact, INITIAL_PRICE, keepReading, PRICE, priceCache, priceTable, staleness } from './common.js';
 
 /**
  * The stale fill. Reader r0 misses the cache and reads 100 from the database; before it fills the
@@ -35,6 +35,13 @@ export const staleFill: Scenario = {
     await ctx.invoke('writer', 'w1', { kind: 'write', key: PRICE, value: 150 });
     await r0;
     await keepReading(ctx);
+  },
+  contract: {
+    tables: [priceTable],
+    cache: priceCache,
+    operations: { write: 'set the price to `value` (the database is the record)', read: 'the price, as customers see it' },
+    points: { 'after-fill-read': 'in read, after a cache miss has read the row from the database, before the cache is filled' },
+    workloadFaults: [],
   },
   checkers: [registerChecker],
   // Not used: the register checker calls any stale entry after the quiet period inconsistent.

@@ -1,6 +1,6 @@
 import { figureOf as figure } from '../../src/checkers/checker.js';
 import type { Scenario } from '../../src/runner/scenario.js';
-import { notJudged, paymentWindow } from './common.js';
+import { notJudged, paymentWindow, windowContract } from './common.js';
 
 /**
  * The two-phase commit's in-doubt window: the coordinator (the app process) is SIGKILLed after
@@ -16,6 +16,7 @@ export const twoPhaseInDoubt: Scenario = {
     'is SIGKILLed. Redis holds the prepared intent and the old balance, and no recovery process reads the ' +
     'intents back. A new app serves p2 (all 5000 yen) and a balance check.',
   ...paymentWindow,
+  contract: windowContract({ 'after-db-commit': "right after the debit's database transaction commits, before the cache is told" }),
   strategies: {
     'two-phase-commit': {
       expect: 'inconsistent',

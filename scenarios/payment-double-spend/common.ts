@@ -1,6 +1,7 @@
 import { bankChecker } from '../../src/checkers/bank.js';
 import { stalenessChecker } from '../../src/checkers/staleness.js';
 import type { Scenario } from '../../src/runner/scenario.js';
+import { paymentDoubleSpend } from '../payment-double-spend.js';
 
 /** What the payment-double-spend windows share: Alice's 5000 yen, cached, and the crash workload. */
 export const account = 'account:alice';
@@ -17,5 +18,12 @@ export const paymentWindow: Pick<Scenario, 'setup' | 'checkers' | 'stalenessBudg
   checkers: [bankChecker, stalenessChecker],
   stalenessBudgetMs: 60_000,
 };
+
+/** The payment contract (tables, cache, operations) with this window's fault points. */
+export const windowContract = (points: Scenario['contract']['points']): Scenario['contract'] => ({
+  ...paymentDoubleSpend.contract,
+  points,
+  workloadFaults: [],
+});
 
 export const notJudged = 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';

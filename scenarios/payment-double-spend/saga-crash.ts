@@ -1,6 +1,6 @@
 import { figureOf as figure } from '../../src/checkers/checker.js';
 import type { Scenario } from '../../src/runner/scenario.js';
-import { notJudged, paymentWindow } from './common.js';
+import { notJudged, paymentWindow, windowContract } from './common.js';
 
 /**
  * The saga's own window. Payment p1 debits the database; its cache step fails (Redis link reset
@@ -17,6 +17,10 @@ export const sagaCrash: Scenario = {
     '(fault point before-compensate) the app process is SIGKILLed. A new app starts with empty memory: ' +
     'nothing remembers that p1 needs compensating. Payment p2 then asks for all 5000 yen.',
   ...paymentWindow,
+  contract: windowContract({
+    'after-db-commit': "right after the debit's database transaction commits, before the cache is told",
+    'before-compensate': 'after a later step failed, before the compensation that undoes the debit runs',
+  }),
   strategies: {
     saga: {
       expect: 'inconsistent',

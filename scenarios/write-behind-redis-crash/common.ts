@@ -1,7 +1,7 @@
 import { setChecker } from '../../src/checkers/set.js';
 import type { Scenario } from '../../src/runner/scenario.js';
 import { describePersistence, type RedisPersistence } from '../../src/stack/contract.js';
-import { BURST, CALM, calmThenBurstDuringCut, count, durability, figure, LAST, orderImpact } from '../customer-orders.js';
+import { BURST, CALM, calmThenBurstDuringCut, count, durability, figure, LAST, orderImpact, ordersContract } from '../customer-orders.js';
 
 /** What a SIGKILL of redis-server (the process, not the machine) leaves of what Redis acknowledged, per setting. */
 const keeps: Record<'none' | 'everysec' | 'always', string> = {
@@ -46,6 +46,10 @@ export function redisCrash(slug: string, persistence: keyof typeof keeps & Redis
       },
     },
     faults: [],
+    contract: ordersContract([
+      'the PostgreSQL link is cut before the burst, and comes back after Redis restarts',
+      `redis-server is SIGKILLed once the burst is answered, and started again with the same directory and flags (${setting})`,
+    ]),
     needs: ['kill-redis', 'redis-persistence'],
     async workload(ctx) {
       await calmThenBurstDuringCut(ctx);

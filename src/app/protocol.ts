@@ -5,7 +5,10 @@ import type { FaultPoint } from '../strategies/fault-points.js';
 
 /** How the app process is configured, passed as JSON in CACHELAB_APP_CONFIG. */
 export interface AppConfig {
+  /** A built-in strategy's name, or a strategy module's (as reported). */
   strategy: string;
+  /** Absolute path of the user's strategy module to serve instead of a built-in. */
+  strategyModule?: string;
   /** Through the fault proxy. */
   redisUrl: string;
   databaseUrl: string;
@@ -28,9 +31,13 @@ export type LabMessage =
 /** App -> lab. */
 export type AppMessage =
   | { type: 'ready'; pid: number }
-  /** strategyThrew: the strategy threw instead of answering (a bug in it); outcome is unknown. */
-  | { type: 'result'; id: string; outcome: Outcome; value?: number | string | null; error?: string; strategyThrew?: boolean }
+  /**
+   * strategyThrew: the strategy threw instead of answering (a bug in it); outcome is unknown.
+   * problems: what the strategy did wrong while serving it (each makes the run unknown).
+   */
+  | { type: 'result'; id: string; outcome: Outcome; value?: number | string | null; error?: string; strategyThrew?: boolean; problems?: string[] }
   | { type: 'hit'; hitId: number; point: FaultPoint; opId: string }
   /** idle: the strategy's background work (a queue, a relay) has nothing left to apply. */
   | { type: 'health'; id: number; redis: boolean; db: boolean; idle: boolean }
+  /** The app cannot serve (a strategy module's create() threw); it exits next. */
   | { type: 'fatal'; error: string };

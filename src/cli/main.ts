@@ -17,6 +17,7 @@ import { doctor } from '../commands/doctor.js';
 import { listScenarios } from '../commands/list.js';
 import { mergeCommand } from '../commands/merge.js';
 import { runCommand } from '../commands/run.js';
+import type { Verdict } from '../checkers/checker.js';
 import type { RunReport } from '../runner/result.js';
 import { environmentError, LabError } from '../errors.js';
 import { renderDoctor } from '../report/doctor.js';
@@ -37,6 +38,8 @@ const printError = (text: string): boolean => process.stderr.write(mask(text));
 
 interface RunFlags {
   strategy: string[];
+  strategyModule: string[];
+  expect?: Verdict;
   all?: boolean;
   json?: boolean;
   junit?: string;
@@ -60,6 +63,13 @@ const collect = (value: string, previous: string[]): string[] => [...previous, .
 function addRunFlags(cmd: Command): Command {
   return cmd
     .option('-s, --strategy <names>', 'only these strategies (repeatable or comma-separated)', collect, [])
+    .option(
+      '--strategy-module <file>',
+      'your own strategy, an ES module (docs/strategy-modules.md); runs instead of the built-ins unless --strategy names them (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
+    .addOption(new Option('--expect <verdict>', 'the verdict --strategy-module strategies are expected to get (default consistent)').choices(['consistent', 'inconsistent', 'unknown']))
     .option('--json', 'print the result object as JSON instead of the report')
     .option('--junit <file>', 'also write a JUnit XML report to <file>')
     .option('--report <file.html>', 'also write one self-contained HTML page: timelines, faults, DB vs cache')
@@ -108,6 +118,8 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
       all: all || (flags.all ?? false),
       strategies: flags.strategy,
       shard,
+      strategyModules: flags.strategyModule,
+      expect: flags.expect,
       seed,
       stack: {
         mode,
@@ -171,11 +183,13 @@ function program(setExit: (code: number) => void): Command {
   cli
     .command('list')
     .description('the scenarios: what each shows, the strategies it runs, the faults it injects')
-    .option('--json', 'print as JSON')
+    .option('--json', 'print as JSON (with each data contract)')
+    .option('-v, --verbose', "also each scenario's data contract for strategy modules")
     .option('--no-color', 'plain output')
-    .action((flags: { json?: boolean; color?: boolean }) => {
+    .action((flags: { json?: boolean; verbose?: boolean; color?: boolean }) => {
       const rows = listScenarios();
-      print(flags.json ? JSON.stringify(rows, null, 2) + '\n' : renderScenarioList(rows, { color: flags.color === false ? false : undefined }));
+      const render = { color: flags.color === false ? false : undefined, verbose: flags.verbose ?? false };
+      print(flags.json ? JSON.stringify(rows, null, 2) + '\n' : renderScenarioList(rows, render));
       setExit(0);
     });
 

@@ -1,23 +1,30 @@
 import { randomBytes } from 'node:crypto';
 import { scenarios } from '../../scenarios/index.js';
+import type { Verdict } from '../checkers/checker.js';
 import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
 import { interruptedError, LabError, usageError } from '../errors.js';
 import type { RunReport, StrategyResult } from '../runner/result.js';
 import { runScenario } from '../runner/run-scenario.js';
+import type { ModuleRun } from '../runner/strategy-plan.js';
 import type { Scenario } from '../runner/scenario.js';
 import { redactPassword } from '../stack/connection-urls.js';
 import type { Stack, StackOptions } from '../stack/contract.js';
 import { createSchema } from '../stack/namespace.js';
 import { startStack } from '../stack/stack.js';
+import { loadModules, withModules } from './modules.js';
 import { resolveNames } from './resolve.js';
 
 export interface RunCommandOptions {
   /** Scenario names; empty with `all` = every scenario. */
   scenarios: string[];
   all: boolean;
-  /** Restrict to these strategies (each must be run by at least one selected scenario). */
+  /** Restrict to these strategies (each must be run by at least one selected scenario, or be a module's name). */
   strategies: string[];
+  /** Files of the user's strategy modules, run instead of the scenarios' own strategies (plus any --strategy names). */
+  strategyModules?: string[];
+  /** What the modules are expected to get; default consistent. */
+  expect?: Verdict;
   seed: number;
   stack: Omit<StackOptions, 'redisPersistence' | 'runId' | 'log'>;
   redis: RedisSettings;
@@ -40,7 +47,9 @@ export interface Shard {
 }
 
 /** Picks the scenarios and strategies a `run` names, or says what is valid. */
-export function selectRuns(opts: Pick<RunCommandOptions, 'scenarios' | 'all' | 'strategies' | 'shard'>): { scenario: Scenario; strategies: string[] }[] {
+export function selectRuns(
+  opts: Pick<RunCommandOptions, 'scenarios' | 'all' | 'strategies' | 'shard'> & { modules?: ModuleRun[] },
+): { scenario: Scenario; strategies: (string | ModuleRun)[] }[] {
   const names = scenarios.map((s) => s.name);
   if (opts.scenarios.length === 0 && !opts.all) {
     throw usageError('name at least one scenario, or pass --all', `scenarios: ${names.join(', ')} (cachelab list shows them)`);
@@ -48,17 +57,26 @@ export function selectRuns(opts: Pick<RunCommandOptions, 'scenarios' | 'all' | '
   const chosen = opts.all && opts.scenarios.length === 0 ? names : resolveNames('scenario', opts.scenarios, names);
   const selected = scenarios.filter((s) => chosen.includes(s.name));
   const offered = [...new Set(selected.flatMap((s) => Object.keys(s.strategies)))];
-  resolveNames('strategy', opts.strategies, offered);
+  const modules = opts.modules ?? [];
+  resolveNames('strategy', opts.strategies, [...offered, ...modules.map((m) => m.name)]);
+  const runs =
+    modules.length > 0
+      ? withModules(selected, modules, opts.strategies, opts.all && opts.scenarios.length === 0)
+      : selected.map((scenario) => ({
+          scenario,
+          strategies: Object.keys(scenario.strategies).filter((s) => opts.strategies.length === 0 || opts.strategies.includes(s)),
+        }));
+  return shardOf(runs, opts.shard);
+}
+
+/**
+ * Round-robin over the results in matrix order: every shard gets a mix of fast and slow ones, and
+ * the shards of one selection together are exactly the selection.
+ */
+function shardOf<T extends { strategies: unknown[] }>(runs: T[], shard: Shard | undefined): T[] {
   let position = 0;
-  // Round-robin over the results in matrix order: every shard gets a mix of fast and slow ones,
-  // and the shards of one selection together are exactly the selection.
-  const inShard = (): boolean => opts.shard === undefined || position++ % opts.shard.count === opts.shard.index - 1;
-  return selected
-    .map((scenario) => ({
-      scenario,
-      strategies: Object.keys(scenario.strategies).filter((s) => (opts.strategies.length === 0 || opts.strategies.includes(s)) && inShard()),
-    }))
-    .filter((r) => r.strategies.length > 0);
+  const inShard = (): boolean => shard === undefined || position++ % shard.count === shard.index - 1;
+  return runs.map((run) => ({ ...run, strategies: run.strategies.filter(inShard) })).filter((run) => run.strategies.length > 0);
 }
 
 /**
@@ -67,7 +85,8 @@ export function selectRuns(opts: Pick<RunCommandOptions, 'scenarios' | 'all' | '
  * renders it).
  */
 export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
-  const runs = selectRuns(opts);
+  const modules = await loadModules(opts.strategyModules ?? [], opts.expect, opts.log);
+  const runs = selectRuns({ ...opts, modules });
   const started = performance.now();
   const runId = randomBytes(4).toString('hex');
   const results: StrategyResult[] = [];
@@ -129,7 +148,7 @@ async function runAll(stack: Stack, runs: ReturnType<typeof selectRuns>, opts: R
     await stack.useRedisPersistence(scenario.setup.redisPersistence ?? 'none');
     for (const strategy of strategies) {
       if (opts.signal?.aborted) throw interruptedError(opts.signal);
-      opts.log(`running ${scenario.name} x ${strategy}`);
+      opts.log(`running ${scenario.name} x ${typeof strategy === 'string' ? strategy : strategy.name}`);
       const kept = opts.stack.keep ? { keyPrefix: `${stack.keyPrefix}${results.length + 1}:`, schema: `${stack.schema}_${results.length + 1}` } : undefined;
       if (kept) await createSchema(stack.databaseUrl, kept.schema);
       const result = await runScenario(scenario, strategy, { ...stack, ...kept }, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal });

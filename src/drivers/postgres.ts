@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Outcome } from '../history/history.js';
 import { failed, ok, type Result } from './result.js';
 
 /** Resilience settings of the app's PostgreSQL pool; printed in every run header. */
@@ -57,7 +58,12 @@ export interface DbDriver {
   close(): Promise<void>;
 }
 
-export function createDbDriver(url: string, schema: string, settings: PgSettings): DbDriver {
+/**
+ * A pg Pool with the lab's settings, every connection's search_path set to `schema`. Shared by the
+ * DbDriver and the raw pool a strategy module gets. `onLinkError` hears each error a pooled
+ * connection emits (the link died).
+ */
+export function createPool(url: string, schema: string, settings: PgSettings, onLinkError: (err: Error) => void = () => undefined): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max: settings.poolMax,
@@ -68,10 +74,32 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
   });
   // pg-pool re-emits errors of idle clients (a proxy that cut the link); without a listener that
   // kills the process. The next query on a fresh client tells the strategy what it needs.
-  pool.on('error', () => undefined);
+  pool.on('error', onLinkError);
   // A connection that dies while checked out emits 'error' on the client itself, where pg-pool no
   // longer listens; unheard, that crashes the app. The query in flight rejects and is classified.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => client.on('error', onLinkError));
+  return pool;
+}
+
+/**
+ * The one rule PostgreSQL errors of a single statement are classified by (the driver's query()
+ * and the raw pools of strategy modules both use it). `sent`: a connection was obtained and the
+ * statement handed to it.
+ * - An error the server sent (SQLSTATE): it refused the statement: fail.
+ * - No connection (pool wait or connect failed): nothing was sent: fail.
+ * - Sent and the answer lost (link cut, client-side timeout): it may have run: unknown.
+ */
+export function pgErrorOutcome(err: unknown, sent: boolean): { outcome: Exclude<Outcome, 'ok'>; why: string } {
+  if (isServerError(err)) {
+    const code = (err as pg.DatabaseError).code;
+    return { outcome: 'fail', why: `PostgreSQL refused the statement${code ? ` (SQLSTATE ${code})` : ''}` };
+  }
+  if (!sent) return { outcome: 'fail', why: 'no PostgreSQL connection, so nothing was sent' };
+  return { outcome: 'unknown', why: 'a PostgreSQL statement sent before the link was cut or timed out may have run' };
+}
+
+export function createDbDriver(url: string, schema: string, settings: PgSettings): DbDriver {
+  const pool = createPool(url, schema, settings);
 
   const driver: DbDriver = {
     query: async <R extends Row>(sql: string, params: unknown[] = []) => {
@@ -79,7 +107,7 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
       try {
         client = await pool.connect();
       } catch (err) {
-        return failed('fail', err); // never got a connection: nothing was sent
+        return failed(pgErrorOutcome(err, false).outcome, err);
       }
       try {
         const res = await client.query<R>(sql, params);
@@ -87,7 +115,7 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
         return ok(res.rows);
       } catch (err) {
         client.release(isServerError(err) ? undefined : true);
-        return failed(isServerError(err) ? 'fail' : 'unknown', err);
+        return failed(pgErrorOutcome(err, true).outcome, err);
       }
     },
 
@@ -175,6 +203,6 @@ async function rollbackQuietly(client: pg.PoolClient): Promise<void> {
 }
 
 /** An error the server sent (it has a SQLSTATE and a severity), as opposed to a lost link. */
-function isServerError(err: unknown): boolean {
+export function isServerError(err: unknown): boolean {
   return err instanceof pg.DatabaseError;
 }

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { Outcome } from '../history/history.js';
 import { readEntries, type CacheRead } from './redis-read.js';
 import { streamCommands, type StreamCommands } from './redis-streams.js';
 import { failed, ok, type Result } from './result.js';
@@ -135,6 +136,44 @@ export interface RedisDriver {
 /** What atomically() may run: a command, its key, then its other arguments. */
 export type AtomicCommand = [command: 'set' | 'del' | 'sadd' | 'pexpire' | 'rpush' | 'xadd', key: string, ...args: string[]];
 
+/** The lab's ioredis client for the app, and how many times its link has come up (for classifying). */
+export interface AppRedisClient {
+  client: Redis;
+  readyCount: () => number;
+}
+
+/**
+ * An ioredis client with the lab's resilience settings, keys prefixed with `keyPrefix`. Shared by
+ * the RedisDriver and the raw client a strategy module gets, so both see a cut link the same way.
+ */
+export function connectRedis(url: string, keyPrefix: string, settings: RedisSettings): AppRedisClient {
+  const { client, readyCount } = connect(url, settings, { keyPrefix });
+  return { client, readyCount };
+}
+
+/**
+ * The one rule Redis errors are classified by (the driver's call() and the raw clients of strategy
+ * modules both use it). `issuedOnReadyLink`: the link was ready when the command was issued;
+ * `linkCameUpSince`: it has come up (again) since.
+ * - A server error reply (ReplyError): Redis refused it: fail.
+ * - A command timeout: unknown, always. ioredis rejects the promise but leaves a command issued
+ *   while offline in its queue, to be sent when the link comes back.
+ * - A command issued on a ready link, or queued offline and the link came up since: it may have
+ *   been sent and run before the link died: unknown.
+ * - A command queued offline that errors before the link ever came up (the queue was flushed,
+ *   or offline queueing is off): never sent: fail.
+ */
+export function redisErrorOutcome(
+  err: unknown,
+  issuedOnReadyLink: boolean,
+  linkCameUpSince: boolean,
+): { outcome: Exclude<Outcome, 'ok'>; why: string } {
+  if (err instanceof Error && err.name === 'ReplyError') return { outcome: 'fail', why: 'Redis refused the command' };
+  if (err instanceof Error && err.message === 'Command timed out') return { outcome: 'unknown', why: 'a Redis command timed out and may have run' };
+  if (!issuedOnReadyLink && !linkCameUpSince) return { outcome: 'fail', why: 'a Redis command never sent, the link was down' };
+  return { outcome: 'unknown', why: 'a Redis command sent before the link was cut may have run' };
+}
+
 export function createRedisDriver(url: string, keyPrefix: string, settings: RedisSettings): RedisDriver {
   const { client, call } = connect(url, settings, { keyPrefix });
 
@@ -224,7 +263,7 @@ function connect(
   url: string,
   settings: RedisSettings,
   options: { keyPrefix: string; connectionName?: string },
-): { client: Redis; call: Call; lastError: () => Error | undefined } {
+): { client: Redis; call: Call; lastError: () => Error | undefined; readyCount: () => number } {
   const client = new Redis(url, {
     keyPrefix: options.keyPrefix,
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
@@ -246,29 +285,17 @@ function connect(
   let readyCount = 0;
   client.on('ready', () => (readyCount += 1));
 
-  /**
-   * The one choke point where Redis errors are classified.
-   * - A server error reply (ReplyError): Redis refused it: fail.
-   * - A command timeout: unknown, always. ioredis rejects the promise but leaves a command issued
-   *   while offline in its queue, to be sent when the link comes back.
-   * - A command issued on a ready link, or queued offline and the link came up since: it may have
-   *   been sent and run before the link died: unknown.
-   * - A command queued offline that errors before the link ever came up (the queue was flushed,
-   *   or offline queueing is off): never sent: fail.
-   */
+  /** The one choke point every call on this client goes through, classified by redisErrorOutcome. */
   async function call<T>(run: () => Promise<T>): Promise<Result<T>> {
     const wasReady = client.status === 'ready';
     const readyBefore = readyCount;
     try {
       return ok(await run());
     } catch (err) {
-      if (err instanceof Error && err.name === 'ReplyError') return failed('fail', err);
-      if (err instanceof Error && err.message === 'Command timed out') return failed('unknown', err);
-      if (!wasReady && readyCount === readyBefore) return failed('fail', err);
-      return failed('unknown', err);
+      return failed(redisErrorOutcome(err, wasReady, readyCount !== readyBefore).outcome, err);
     }
   }
-  return { client, call, lastError: () => lastError };
+  return { client, call, lastError: () => lastError, readyCount: () => readyCount };
 }
 
 /**

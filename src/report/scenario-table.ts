@@ -1,3 +1,4 @@
+import { renderContract, type ContractListing } from './contract.js';
 import { palette } from './palette.js';
 import { newTable } from './table.js';
 
@@ -6,13 +7,14 @@ export interface ScenarioRow {
   summary: string;
   strategies: string[];
   faults: string[];
+  contract?: ContractListing;
 }
 
 /** Characters of summary per line; strategies and faults get one line each. */
 const SUMMARY_WIDTH = 48;
 
-/** The `cachelab list` table: one row per scenario. */
-export function renderScenarioList(rows: ScenarioRow[], opts: { color?: boolean } = {}): string {
+/** The `cachelab list` table: one row per scenario; `verbose` adds each scenario's data contract below it. */
+export function renderScenarioList(rows: ScenarioRow[], opts: { color?: boolean; verbose?: boolean } = {}): string {
   const paint = palette(opts.color);
   if (rows.length === 0) return `${paint.yellow('no scenarios found')}\n`;
   const table = newTable(paint, ['scenario', 'summary', 'strategies', 'faults'], {
@@ -23,7 +25,8 @@ export function renderScenarioList(rows: ScenarioRow[], opts: { color?: boolean 
   for (const row of rows) {
     table.push([paint.bold(row.name), row.summary, lines(row.strategies), lines(row.faults)]);
   }
-  return `${table.toString()}\n${rows.length} scenario${rows.length === 1 ? '' : 's'}\n`;
+  const contracts = opts.verbose ? rows.flatMap((row) => (row.contract ? [`\n${renderContract(row.name, row.contract, paint)}\n`] : [])) : [];
+  return `${table.toString()}\n${rows.length} scenario${rows.length === 1 ? '' : 's'}\n${contracts.join('')}`;
 }
 
 function lines(items: string[]): string {

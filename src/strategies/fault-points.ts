@@ -16,3 +16,6 @@ export const faultPoints = [
   'queue-not-empty', // write-behind: the order is queued and about to be acknowledged
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
+
+/** True for a name of the list above (a strategy module's op.point() gets any string). */
+export const isFaultPoint = (name: unknown): name is FaultPoint => (faultPoints as readonly unknown[]).includes(name);

@@ -51,7 +51,7 @@ describe('the CLI on bad input', () => {
     expect(results[1]?.stderr).toContain('--seed must be a non-negative integer');
     expect(results[2]?.stderr).toMatch(/local.*external/);
     expect(results[3]?.stderr).toContain("unknown option '--bogus'");
-    expect(results[3]?.stderr).toContain('valid options for cachelab run: --all, --strategy, --json, --junit');
+    expect(results[3]?.stderr).toContain('valid options for cachelab run: --all, --strategy, --strategy-module, --expect, --json, --junit');
     expect(results[4]?.stderr).toContain('--all');
   });
 
@@ -74,5 +74,14 @@ describe('the CLI on bad input', () => {
     const rows = JSON.parse(r.stdout) as { name: string; strategies: string[]; faults: string[] }[];
     expect(rows.map((s) => s.name)).toContain('payment-double-spend');
     expect(rows[0]?.faults[0]).toContain('reset_peer on redis');
+  });
+
+  it("shows each scenario's data contract for strategy modules with list --verbose, and in list --json", async () => {
+    const [verbose, json] = await Promise.all([cachelab(['list', '--verbose', '--no-color']), cachelab(['list', '--json'])]);
+    expect(verbose.stdout).toContain('payment-double-spend: data contract for strategy modules');
+    expect(verbose.stdout).toMatch(/ledger\(op_id, key, amount, status\): each debit that takes money inserts one row/);
+    expect(verbose.stdout).toMatch(/op\.point\('after-fill-read'\): in read, after a cache miss[\s\S]*armed for r0: hold until w1 completes/);
+    const rows = JSON.parse(json.stdout) as { name: string; contract: { operations: { method: string }[] } }[];
+    expect(rows.find((r) => r.name === 'inventory-oversell')?.contract.operations.map((o) => o.method)).toEqual(['order(key, op)', 'read(key, op)']);
   });
 });

@@ -11,7 +11,8 @@ import type { RunReport } from '../../src/runner/result.js';
 
 const cli = join(import.meta.dirname, '../../bin/cachelab.js');
 const noUrls = { REDIS_URL: '', DATABASE_URL: '', TOXIPROXY_URL: '' };
-const pairs = (runs: ReturnType<typeof selectRuns>): string[] => runs.flatMap((r) => r.strategies.map((s) => `${r.scenario.name} x ${s}`));
+const pairs = (runs: ReturnType<typeof selectRuns>): string[] =>
+  runs.flatMap((r) => r.strategies.map((s) => `${r.scenario.name} x ${typeof s === 'string' ? s : s.name}`));
 
 describe('shards', () => {
   it('split the matrix into disjoint shares whose union is the whole, the same every time', () => {

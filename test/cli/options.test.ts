@@ -5,6 +5,8 @@ import { MAX_SAMPLE, parseDriverSettings, parseDuration, parseOutputFile, parseS
 import { closest, resolveNames } from '../../src/commands/resolve.js';
 import { selectRuns } from '../../src/commands/run.js';
 import { LabError } from '../../src/errors.js';
+import type { ModuleRun } from '../../src/runner/strategy-plan.js';
+import { scenarios } from '../../scenarios/index.js';
 
 const usage = (fn: () => unknown): LabError => {
   try {
@@ -121,6 +123,32 @@ describe('argv handling', () => {
     expect(usage(() => selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: ['sag'] })).message).toContain(
       'did you mean "saga"',
     );
+  });
+
+  it('runs strategy modules instead of the built-ins, plus the built-ins --strategy names', () => {
+    const module = (name: string, operations: ModuleRun['operations']): ModuleRun => ({
+      path: `/x/${name}.mjs`,
+      name,
+      summary: '',
+      cacheTtlMs: 0,
+      operations,
+      expect: 'consistent',
+    });
+    const payments = module('pay', ['read', 'debit']);
+    const mine = selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: [], modules: [payments] });
+    expect(mine.map((r) => [r.scenario.name, r.strategies])).toEqual([['payment-double-spend', [payments]]]);
+    const beside = selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: ['saga', 'pay'], modules: [payments] });
+    expect(beside[0]?.strategies).toEqual(['saga', payments]);
+    // With --all a module goes to every scenario; those it cannot serve are not applicable when run.
+    expect(selectRuns({ scenarios: [], all: true, strategies: [], modules: [payments] }).map((r) => r.strategies)).toEqual(
+      scenarios.map(() => [payments]),
+    );
+    expect(usage(() => selectRuns({ scenarios: ['inventory-oversell'], all: false, strategies: [], modules: [payments] })).message).toContain(
+      'pay does not implement order(), which inventory-oversell calls',
+    );
+    // Methods not known up front (create() waited on a client): it runs, and the app finds out.
+    const unknown = module('late', undefined);
+    expect(selectRuns({ scenarios: ['inventory-oversell'], all: false, strategies: [], modules: [unknown] })[0]?.strategies).toEqual([unknown]);
   });
 });
 

@@ -21,6 +21,7 @@ const base = {
   stalenessBudgetMs: 60_000,
   impact: () => [],
   explain: () => '',
+  contract: { tables: [], cache: 'test', operations: { debit: 'test', read: 'test', write: 'test' }, points: {}, workloadFaults: [] },
 };
 
 describe('fault actions at fault points', () => {

@@ -28,6 +28,7 @@ describe('killing redis-server at a fault point (local stack, no persistence)', 
       strategies: { 'delete-on-write': { expect: 'consistent', why: 'the database decides' } },
       faults: [{ op: 'o1', point: 'after-db-commit', inject: [{ kind: 'kill-redis' }] }],
       needs: ['kill-redis'],
+      contract: { tables: [], cache: 'test', operations: { debit: 'test', read: 'test' }, points: {}, workloadFaults: [] },
       async workload(ctx) {
         await ctx.invoke('shop', 'o1', { kind: 'debit', key: 'stock:widget', amount: 1 });
         await ctx.startRedis();

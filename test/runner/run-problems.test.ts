@@ -23,6 +23,7 @@ const base: Omit<Scenario, 'name' | 'workload' | 'faults'> = {
   stalenessBudgetMs: 60_000,
   impact: () => [],
   explain: () => '',
+  contract: { tables: [], cache: 'test', operations: { debit: 'test', read: 'test' }, points: {}, workloadFaults: [] },
 };
 
 /** PIDs of app processes serving this stack's namespace (read from their environment). */

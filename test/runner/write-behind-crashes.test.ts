@@ -30,6 +30,7 @@ function scenario(strategy: string, parts: Pick<Scenario, 'faults' | 'workload'>
     stalenessBudgetMs: 60_000,
     impact: () => [],
     explain: () => '',
+    contract: { tables: [], cache: 'test', operations: { add: 'test' }, points: {}, workloadFaults: [] },
     ...parts,
   };
 }
