@@ -159,7 +159,8 @@ export const inventoryOversell: Scenario = {
         return verdict === 'consistent'
           ? `Every sale was decided on the order log under a per-item lock, and ${sold}: the orders placed while ` +
             'PostgreSQL was cut off could not be appended and were refused. The cache is only a projection with the number ' +
-            'of the last event it holds: the restart emptied it, and the next operation let the projector rebuild it.'
+            'of the last event it holds: the restart emptied it, and the next operation let the projector rebuild it; ' +
+            'how long it lagged behind the log is kept as bookkeeping (_meta:es-lag-ms).'
           : 'The log and its projections disagree: see the findings.';
       default:
         if (verdict === 'consistent') return `${sold}: every acknowledged order has its row, and no unit was sold twice.`;

@@ -137,7 +137,8 @@ export const paymentDoubleSpend: Scenario = {
         return verdict === 'consistent'
           ? 'p1 was committed to the log (the ledger) and acknowledged; its projection to the cache was lost with the ' +
             'Redis link, so the cache lagged one event behind the log until p2 let the projector catch up. p2 was decided ' +
-            'on the log (4000 < 5000: declined), never on the lagging projection, and the read side healed by itself.'
+            'on the log (4000 < 5000: declined), never on the lagging projection, and the read side healed by itself. ' +
+            'How long the cache lagged behind the log is kept as bookkeeping (_meta:es-lag-ms).'
           : 'The log and its projections disagree: see the findings.';
       default:
         return explainOwn(verdict, checks);

@@ -1,7 +1,8 @@
+import { metaKey } from '../drivers/redis.js';
 import { ok, type Result } from '../drivers/result.js';
 import type { Tx } from '../drivers/postgres.js';
 import { broke, declined, soldOut, type OpContext, type OpResult, type StrategyDefinition, type StrategyDeps } from './strategy.js';
-import { storeIfNewer } from './versioned.js';
+import { storeIfNewer, versionKey } from './versioned.js';
 
 /**
  * The append-only logs: a payment is a `ledger` row, a sale an `orders` row, each numbered by its
@@ -12,6 +13,15 @@ const logs = {
   debit: "SELECT id, amount FROM ledger WHERE key = $1 AND id > $2 AND status = 'applied' ORDER BY id",
   order: 'SELECT id, 1 AS amount FROM orders WHERE item = $1 AND id > $2 ORDER BY id',
 } as const;
+
+/** How long the oldest event the cache projection had not seen waited for it, ms, on the database's clock. */
+const lagOf = {
+  debit: 'SELECT EXTRACT(EPOCH FROM clock_timestamp() - min(at)) * 1000 AS ms FROM ledger WHERE key = $1 AND id > $2',
+  order: 'SELECT EXTRACT(EPOCH FROM clock_timestamp() - min(at)) * 1000 AS ms FROM orders WHERE item = $1 AND id > $2',
+} as const;
+
+/** Bookkeeping: the largest lag of the cache projection behind the log seen in this run, ms. */
+export const lagKey = (key: string): string => metaKey('es-lag-ms', key);
 type Log = keyof typeof logs;
 
 /**
@@ -21,6 +31,7 @@ type Log = keyof typeof logs;
  * `records` and to the cache (a compare-and-set on the event number, so an older projection never
  * overwrites a newer one). A projection that fails (a cut link) lags; every later operation on the
  * stream first lets the projector catch up, so the read side heals without anyone remembering it.
+ * The largest lag of the cache behind the log is kept as bookkeeping (`_meta:es-lag-ms:<key>`).
  */
 export const eventSourcing: StrategyDefinition = {
   name: 'event-sourcing',
@@ -93,5 +104,22 @@ async function project(deps: StrategyDeps, key: string, log: Log): Promise<void>
     return update.outcome === 'ok' ? ok({ ...state.value, value: state.value.value - state.value.pending, version: state.value.pendingTo }) : update;
   });
   if (projected.outcome !== 'ok' || !projected.value.exists) return;
-  await storeIfNewer(deps, key, String(projected.value.value), projected.value.version);
+  const seen = await deps.cache.get(versionKey(key));
+  const stored = await storeIfNewer(deps, key, String(projected.value.value), projected.value.version);
+  if (seen.outcome === 'ok' && stored.outcome === 'ok' && stored.value === 1) {
+    await recordLag(deps, key, log, seen.value ?? '0', projected.value.version);
+  }
+}
+
+/**
+ * When the cache projection has just caught up from event `from` to `to`: how long the oldest of
+ * those events waited, kept as the maximum under lagKey (shown with the result as bookkeeping).
+ * Best effort, like the projection itself.
+ */
+async function recordLag(deps: StrategyDeps, key: string, log: Log, from: string, to: string): Promise<void> {
+  if (from === to) return;
+  const lag = await deps.db.query<{ ms: string | null }>(lagOf[log], [key, from]);
+  const ms = lag.outcome === 'ok' ? Math.round(Number(lag.value[0]?.ms ?? 0)) : 0;
+  const previous = await deps.cache.get(lagKey(key));
+  if (previous.outcome === 'ok' && ms > Number(previous.value ?? 0)) await deps.cache.set(lagKey(key), String(ms));
 }
