@@ -119,6 +119,11 @@ export function expectRedisCrash(report: RunReport, slug: 'aof-off' | 'everysec'
   expectClean(ob, 'fail');
   expect(counts(ob)).toEqual(OUTBOX);
 
-  // The cached set survived exactly when the AOF kept it.
-  for (const r of [wb, ob]) expect(r.diff[0]?.status).toBe(durableKeeps ? 'consistent' : 'missing-in-cache');
+  // The cached set survived the kill exactly when the AOF kept it. (Which members it holds may
+  // differ on a loaded machine: with everysec Redis postpones an AOF write while an fsync is slow,
+  // and a relay may still be catching up; the checkers judge that, within the set's TTL.)
+  for (const r of [wb, ob]) {
+    if (durableKeeps) expect(r.diff[0]?.status).not.toBe('missing-in-cache');
+    else expect(r.diff[0]?.status).toBe('missing-in-cache');
+  }
 }
