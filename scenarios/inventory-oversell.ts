@@ -114,7 +114,6 @@ export const inventoryOversell: Scenario = {
     return lines;
   },
   explain(strategy, verdict, checks) {
-    if (verdict === 'unknown') return 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
     const oversold = figure(checks, 'counter', 'oversold');
     const lost = figure(checks, 'counter', 'lost');
     const accepted = figure(checks, 'counter', 'accepted');

@@ -48,7 +48,6 @@ export const writeBehindCrash: Scenario = {
   stalenessBudgetMs: 60_000,
   impact: orderImpact,
   explain(strategy, verdict, checks) {
-    if (verdict === 'unknown') return 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
     const lost = figure(checks, 'lost');
     const acknowledged = figure(checks, 'acknowledged');
     const inDatabase = figure(checks, 'inDatabase');

@@ -48,7 +48,6 @@ export const staleFill: Scenario = {
   stalenessBudgetMs: 0,
   impact,
   explain(strategy, verdict, checks) {
-    if (verdict === 'unknown') return 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
     const stale = figure(checks, 'staleReads') > 0 || figure(checks, 'finalStale') > 0;
     const window = staleness(checks);
     if (!stale) {

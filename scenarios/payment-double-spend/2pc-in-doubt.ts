@@ -1,6 +1,6 @@
 import { figureOf as figure } from '../../src/checkers/checker.js';
 import type { Scenario } from '../../src/runner/scenario.js';
-import { notJudged, paymentWindow, windowContract } from './common.js';
+import { paymentWindow, windowContract } from './common.js';
 
 /**
  * The two-phase commit's in-doubt window: the coordinator (the app process) is SIGKILLed after
@@ -37,7 +37,6 @@ export const twoPhaseInDoubt: Scenario = {
     return lines;
   },
   explain(strategy, verdict, checks) {
-    if (verdict === 'unknown') return notJudged;
     if (strategy === 'two-phase-commit') {
       return figure(checks, 'cache-vs-db', 'staleKeys') > 0
         ? 'The coordinator died in the in-doubt window: the database had committed, the cache participant had only ' +

@@ -26,4 +26,3 @@ export const windowContract = (points: Scenario['contract']['points']): Scenario
   workloadFaults: [],
 });
 
-export const notJudged = 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';

@@ -61,7 +61,6 @@ export function redisCrash(slug: string, persistence: keyof typeof keeps & Redis
     stalenessBudgetMs: 60_000,
     impact: orderImpact,
     explain(strategy, verdict, checks) {
-      if (verdict === 'unknown') return 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
       const lost = figure(checks, 'lost');
       const inDatabase = figure(checks, 'inDatabase');
       const durable = durability(checks);

@@ -239,7 +239,8 @@ export async function runScenario(
       diff: diffStores(final, displayOnlyKeys),
       bookkeeping: Object.entries(final.meta).map(([key, entry]) => ({ key, ...entry })),
       impact: scenario.impact(checks),
-      explanation: scenario.explain(strategyName, verdict, checks),
+      // Unknown: nothing to explain about the strategy; the run's findings say why it was not judged.
+      explanation: verdict === 'unknown' ? NOT_JUDGED : scenario.explain(strategyName, verdict, checks),
       timeline,
       history: history.completed(),
       initial: {
@@ -271,6 +272,8 @@ function missingAbility(scenario: Scenario, stack: RunStack): string | undefined
   }
   return undefined;
 }
+
+const NOT_JUDGED = 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
 
 /**
  * Polls the app until both its links answer and its strategy's background work (a queue, a relay)

@@ -113,7 +113,8 @@ export interface Scenario {
   impact(checks: CheckResult[]): string[];
   /**
    * What went wrong for this strategy and what fixes it, or why nothing went wrong, chosen by what
-   * the checkers found (the same strategy can hold or fail depending on driver settings).
+   * the checkers found (the same strategy can hold or fail depending on driver settings). Not
+   * called for an unknown verdict: the run's findings say why it was not judged.
    */
   explain(strategy: string, verdict: Verdict, checks: CheckResult[]): string;
   /**

@@ -67,6 +67,7 @@ describe('a run that does not test what it claims', () => {
     expect(result.history.map((o) => [o.id, o.outcome])).toEqual([['p1', 'ok']]);
     expect(result.verdict).toBe('unknown');
     expect(result.matches).toBe(false);
+    expect(result.explanation).toContain('could not judge this strategy');
     expect(result.checks.find((c) => c.checker === 'run')?.findings).toEqual([
       'fault point before-compensate was armed for p1, which never reached it: the run did not test the window it claims to',
     ]);
