@@ -17,7 +17,11 @@ export function listScenarios(): ScenarioListing[] {
     name: s.name,
     summary: s.summary,
     strategies: Object.keys(s.strategies),
-    faults: s.faults.flatMap((rule) => rule.inject.map((f) => `${describeFault(f)} at ${rule.point} (${rule.op})`)),
+    // Faults at fault points, then those the workload injects itself whatever the strategy does.
+    faults: [
+      ...s.faults.flatMap((rule) => rule.inject.map((f) => `${describeFault(f)} at ${rule.point} (${rule.op})`)),
+      ...s.contract.workloadFaults,
+    ],
     contract: contractOf(s),
   }));
 }

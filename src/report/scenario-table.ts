@@ -10,15 +10,17 @@ export interface ScenarioRow {
   contract?: ContractListing;
 }
 
-/** Characters of summary per line; strategies and faults get one line each. */
+/** Characters of summary per line; strategies get one line each. */
 const SUMMARY_WIDTH = 48;
+/** Characters of a fault per line. */
+const FAULTS_WIDTH = 48;
 
 /** The `cachelab list` table: one row per scenario; `verbose` adds each scenario's data contract below it. */
 export function renderScenarioList(rows: ScenarioRow[], opts: { color?: boolean; verbose?: boolean } = {}): string {
   const paint = palette(opts.color);
   if (rows.length === 0) return `${paint.yellow('no scenarios found')}\n`;
   const table = newTable(paint, ['scenario', 'summary', 'strategies', 'faults'], {
-    colWidths: [null, SUMMARY_WIDTH + 2, null, null],
+    colWidths: [null, SUMMARY_WIDTH + 2, null, FAULTS_WIDTH + 2],
     wordWrap: true,
     compact: false,
   });

@@ -74,6 +74,8 @@ describe('the CLI on bad input', () => {
     const rows = JSON.parse(r.stdout) as { name: string; strategies: string[]; faults: string[] }[];
     expect(rows.map((s) => s.name)).toContain('payment-double-spend');
     expect(rows[0]?.faults[0]).toContain('reset_peer on redis');
+    // Faults the workload injects itself are listed too, not only those at fault points.
+    expect(rows.find((s) => s.name === 'inventory-oversell')?.faults.join('\n')).toMatch(/PostgreSQL link[\s\S]*redis-server is SIGKILLed/);
   });
 
   it("shows each scenario's data contract for strategy modules with list --verbose, and in list --json", async () => {
