@@ -1,4 +1,4 @@
-import type { CacheRead } from '../drivers/redis.js';
+import type { CacheRead } from '../drivers/redis-read.js';
 import { sameValue, type Comparison } from './compare.js';
 
 /**

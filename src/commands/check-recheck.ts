@@ -1,7 +1,7 @@
 import type { Comparison } from '../checkers/compare.js';
 import { classify, type SampledPair } from '../checkers/sampled-consistency.js';
 import type { TextRow } from '../drivers/postgres-read.js';
-import type { RedisReader } from '../drivers/redis.js';
+import type { RedisReader } from '../drivers/redis-read.js';
 import { readCache, rowsOrThrow, streamRows, type StoreOptions } from './check-stores.js';
 
 export interface Recheck extends StoreOptions {

@@ -1,6 +1,7 @@
 import { durationText } from '../checkers/sampled-consistency.js';
 import { streamReadOnly, type ReadOnlyResult, type TextRow } from '../drivers/postgres-read.js';
-import { createRedisReader, defaultRedisSettings, type CacheRead, type RedisReader } from '../drivers/redis.js';
+import { createRedisReader, type CacheRead, type RedisReader } from '../drivers/redis-read.js';
+import { defaultRedisSettings } from '../drivers/redis.js';
 import { environmentError, interruptedError, usageError } from '../errors.js';
 import { redactPassword } from '../stack/connection-urls.js';
 

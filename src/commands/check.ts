@@ -11,7 +11,7 @@ import {
   type SampleRound,
 } from '../checkers/sampled-consistency.js';
 import type { TextRow } from '../drivers/postgres-read.js';
-import type { RedisReader } from '../drivers/redis.js';
+import type { RedisReader } from '../drivers/redis-read.js';
 import { interruptedError, usageError } from '../errors.js';
 import { recheck } from './check-recheck.js';
 import { openCache, readCache, rowsOrThrow, streamRows, type StoreOptions } from './check-stores.js';

@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Outcome } from '../history/history.js';
 import { createPool, pgErrorOutcome, isServerError, type PgSettings } from './postgres.js';
-import { connectRedis, redisErrorOutcome, type RedisSettings } from './redis.js';
+import { connectRedis, redisErrorOutcome } from './redis-client.js';
+import type { RedisSettings } from './redis.js';
 
 /** The ioredis client a strategy module gets. */
 export type RawRedis = Redis;

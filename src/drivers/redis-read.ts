@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { RedisSettings } from './redis.js';
+import { connect } from './redis-client.js';
+import type { Result } from './result.js';
 
 /**
  * One cache entry as `cachelab check` reads it. `value`: a string key's value; a hash as a JSON
@@ -73,3 +76,42 @@ function replies(results: [Error | null, unknown][] | null): unknown[] {
 }
 
 const ttlOf = (pttl: number): number | null => (pttl < 0 ? null : pttl);
+
+/**
+ * A read-only view of a Redis the user runs (`cachelab check`): keys exactly as the user names
+ * them, no prefix. It sends only PING, MGET, PTTL, TYPE and HGETALL (plus the CLIENT SETNAME and
+ * INFO ioredis sends on connect), and has no method that could send anything else. Its connection
+ * is named `cachelab-check` in CLIENT LIST.
+ */
+export interface RedisReader {
+  /** ok, or fail/unknown with why the server cannot be reached (ECONNREFUSED, WRONGPASS...). */
+  ping(): Promise<Result<void>>;
+  /**
+   * Each key's entry, in the order given; null when absent. Batched: one pipeline of MGET + PTTL
+   * per 500 keys, then TYPE and HGETALL for the few keys that hold something else than a string.
+   */
+  readMany(keys: readonly string[]): Promise<Result<(CacheRead | null)[]>>;
+  close(): Promise<void>;
+}
+
+export const READER_CONNECTION_NAME = 'cachelab-check';
+
+export function createRedisReader(url: string, settings: RedisSettings): RedisReader {
+  const { client, call, lastError } = connect(url, settings, { keyPrefix: '', connectionName: READER_CONNECTION_NAME });
+  /** The connection error says more than "Connection is closed." or a flushed offline queue. */
+  const explained = <T>(result: Result<T>): Result<T> =>
+    result.outcome === 'ok' ? result : { outcome: result.outcome, error: lastError()?.message ?? result.error };
+  return {
+    ping: async () =>
+      explained(
+        await call(async () => {
+          await client.ping();
+        }),
+      ),
+    readMany: async (keys) => explained(await call(() => readEntries(client, keys))),
+    close: async () => {
+      client.disconnect();
+      await Promise.resolve();
+    },
+  };
+}

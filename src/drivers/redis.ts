@@ -1,10 +1,7 @@
-import { Redis } from 'ioredis';
-import type { Outcome } from '../history/history.js';
-import { readEntries, type CacheRead } from './redis-read.js';
+import type { Redis } from 'ioredis';
+import { connect } from './redis-client.js';
 import { streamCommands, type StreamCommands } from './redis-streams.js';
 import { failed, ok, type Result } from './result.js';
-
-export type { CacheRead } from './redis-read.js';
 
 /**
  * Resilience settings of the app's Redis client. They decide what a cut link looks like to the
@@ -136,44 +133,6 @@ export interface RedisDriver {
 /** What atomically() may run: a command, its key, then its other arguments. */
 export type AtomicCommand = [command: 'set' | 'del' | 'sadd' | 'pexpire' | 'rpush' | 'xadd', key: string, ...args: string[]];
 
-/** The lab's ioredis client for the app, and how many times its link has come up (for classifying). */
-export interface AppRedisClient {
-  client: Redis;
-  readyCount: () => number;
-}
-
-/**
- * An ioredis client with the lab's resilience settings, keys prefixed with `keyPrefix`. Shared by
- * the RedisDriver and the raw client a strategy module gets, so both see a cut link the same way.
- */
-export function connectRedis(url: string, keyPrefix: string, settings: RedisSettings): AppRedisClient {
-  const { client, readyCount } = connect(url, settings, { keyPrefix });
-  return { client, readyCount };
-}
-
-/**
- * The one rule Redis errors are classified by (the driver's call() and the raw clients of strategy
- * modules both use it). `issuedOnReadyLink`: the link was ready when the command was issued;
- * `linkCameUpSince`: it has come up (again) since.
- * - A server error reply (ReplyError): Redis refused it: fail.
- * - A command timeout: unknown, always. ioredis rejects the promise but leaves a command issued
- *   while offline in its queue, to be sent when the link comes back.
- * - A command issued on a ready link, or queued offline and the link came up since: it may have
- *   been sent and run before the link died: unknown.
- * - A command queued offline that errors before the link ever came up (the queue was flushed,
- *   or offline queueing is off): never sent: fail.
- */
-export function redisErrorOutcome(
-  err: unknown,
-  issuedOnReadyLink: boolean,
-  linkCameUpSince: boolean,
-): { outcome: Exclude<Outcome, 'ok'>; why: string } {
-  if (err instanceof Error && err.name === 'ReplyError') return { outcome: 'fail', why: 'Redis refused the command' };
-  if (err instanceof Error && err.message === 'Command timed out') return { outcome: 'unknown', why: 'a Redis command timed out and may have run' };
-  if (!issuedOnReadyLink && !linkCameUpSince) return { outcome: 'fail', why: 'a Redis command never sent, the link was down' };
-  return { outcome: 'unknown', why: 'a Redis command sent before the link was cut may have run' };
-}
-
 export function createRedisDriver(url: string, keyPrefix: string, settings: RedisSettings): RedisDriver {
   const { client, call } = connect(url, settings, { keyPrefix });
 
@@ -249,87 +208,6 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
         await client.ping();
       }),
     stream: streamCommands(client, keyPrefix, call),
-    close: async () => {
-      client.disconnect();
-      await Promise.resolve();
-    },
-  };
-}
-
-type Call = <T>(run: () => Promise<T>) => Promise<Result<T>>;
-
-/** An ioredis client with `settings`, and the one choke point every call on it goes through. */
-function connect(
-  url: string,
-  settings: RedisSettings,
-  options: { keyPrefix: string; connectionName?: string },
-): { client: Redis; call: Call; lastError: () => Error | undefined; readyCount: () => number } {
-  const client = new Redis(url, {
-    keyPrefix: options.keyPrefix,
-    ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
-    maxRetriesPerRequest: settings.maxRetriesPerRequest,
-    enableOfflineQueue: settings.enableOfflineQueue,
-    autoResendUnfulfilledCommands: settings.autoResendUnfulfilledCommands,
-    commandTimeout: settings.commandTimeoutMs,
-    connectTimeout: settings.connectTimeoutMs,
-    retryStrategy: () => settings.retryDelayMs,
-    // CLIENT SETINFO on every reconnect is noise in a lab that cuts links on purpose.
-    disableClientInfo: true,
-    lazyConnect: false,
-  });
-  // Without a listener ioredis prints every reconnect error; the outcome of each command already
-  // says what the caller needs to know. The last one says why a server cannot be reached.
-  let lastError: Error | undefined;
-  client.on('error', (err: Error) => (lastError = err));
-  /** Counts 'ready' events: a command queued offline is sent when the link comes up again. */
-  let readyCount = 0;
-  client.on('ready', () => (readyCount += 1));
-
-  /** The one choke point every call on this client goes through, classified by redisErrorOutcome. */
-  async function call<T>(run: () => Promise<T>): Promise<Result<T>> {
-    const wasReady = client.status === 'ready';
-    const readyBefore = readyCount;
-    try {
-      return ok(await run());
-    } catch (err) {
-      return failed(redisErrorOutcome(err, wasReady, readyCount !== readyBefore).outcome, err);
-    }
-  }
-  return { client, call, lastError: () => lastError, readyCount: () => readyCount };
-}
-
-/**
- * A read-only view of a Redis the user runs (`cachelab check`): keys exactly as the user names
- * them, no prefix. It sends only PING, MGET, PTTL, TYPE and HGETALL (plus the CLIENT SETNAME and
- * INFO ioredis sends on connect), and has no method that could send anything else. Its connection
- * is named `cachelab-check` in CLIENT LIST.
- */
-export interface RedisReader {
-  /** ok, or fail/unknown with why the server cannot be reached (ECONNREFUSED, WRONGPASS...). */
-  ping(): Promise<Result<void>>;
-  /**
-   * Each key's entry, in the order given; null when absent. Batched: one pipeline of MGET + PTTL
-   * per 500 keys, then TYPE and HGETALL for the few keys that hold something else than a string.
-   */
-  readMany(keys: readonly string[]): Promise<Result<(CacheRead | null)[]>>;
-  close(): Promise<void>;
-}
-
-export const READER_CONNECTION_NAME = 'cachelab-check';
-
-export function createRedisReader(url: string, settings: RedisSettings): RedisReader {
-  const { client, call, lastError } = connect(url, settings, { keyPrefix: '', connectionName: READER_CONNECTION_NAME });
-  /** The connection error says more than "Connection is closed." or a flushed offline queue. */
-  const explained = <T>(result: Result<T>): Result<T> =>
-    result.outcome === 'ok' ? result : { outcome: result.outcome, error: lastError()?.message ?? result.error };
-  return {
-    ping: async () =>
-      explained(
-        await call(async () => {
-          await client.ping();
-        }),
-      ),
-    readMany: async (keys) => explained(await call(() => readEntries(client, keys))),
     close: async () => {
       client.disconnect();
       await Promise.resolve();

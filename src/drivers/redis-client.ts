@@ -1,0 +1,90 @@
+import { Redis } from 'ioredis';
+import type { Outcome } from '../history/history.js';
+import type { RedisSettings } from './redis.js';
+import { failed, ok, type Result } from './result.js';
+
+/*
+ * The one place an ioredis client is made and its errors are classified: the lab's RedisDriver,
+ * the raw client a strategy module gets, and the read-only reader of `cachelab check` all connect
+ * here, so each sees a cut link the same way.
+ */
+
+/** The lab's ioredis client for the app, and how many times its link has come up (for classifying). */
+export interface AppRedisClient {
+  client: Redis;
+  readyCount: () => number;
+}
+
+/**
+ * An ioredis client with the lab's resilience settings, keys prefixed with `keyPrefix`, for the
+ * raw client a strategy module gets.
+ */
+export function connectRedis(url: string, keyPrefix: string, settings: RedisSettings): AppRedisClient {
+  const { client, readyCount } = connect(url, settings, { keyPrefix });
+  return { client, readyCount };
+}
+
+/**
+ * The one rule Redis errors are classified by (the driver's call() and the raw clients of strategy
+ * modules both use it). `issuedOnReadyLink`: the link was ready when the command was issued;
+ * `linkCameUpSince`: it has come up (again) since.
+ * - A server error reply (ReplyError): Redis refused it: fail.
+ * - A command timeout: unknown, always. ioredis rejects the promise but leaves a command issued
+ *   while offline in its queue, to be sent when the link comes back.
+ * - A command issued on a ready link, or queued offline and the link came up since: it may have
+ *   been sent and run before the link died: unknown.
+ * - A command queued offline that errors before the link ever came up (the queue was flushed,
+ *   or offline queueing is off): never sent: fail.
+ */
+export function redisErrorOutcome(
+  err: unknown,
+  issuedOnReadyLink: boolean,
+  linkCameUpSince: boolean,
+): { outcome: Exclude<Outcome, 'ok'>; why: string } {
+  if (err instanceof Error && err.name === 'ReplyError') return { outcome: 'fail', why: 'Redis refused the command' };
+  if (err instanceof Error && err.message === 'Command timed out') return { outcome: 'unknown', why: 'a Redis command timed out and may have run' };
+  if (!issuedOnReadyLink && !linkCameUpSince) return { outcome: 'fail', why: 'a Redis command never sent, the link was down' };
+  return { outcome: 'unknown', why: 'a Redis command sent before the link was cut may have run' };
+}
+
+export type Call = <T>(run: () => Promise<T>) => Promise<Result<T>>;
+
+/** An ioredis client with `settings`, and the one choke point every call on it goes through. */
+export function connect(
+  url: string,
+  settings: RedisSettings,
+  options: { keyPrefix: string; connectionName?: string },
+): { client: Redis; call: Call; lastError: () => Error | undefined; readyCount: () => number } {
+  const client = new Redis(url, {
+    keyPrefix: options.keyPrefix,
+    ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
+    maxRetriesPerRequest: settings.maxRetriesPerRequest,
+    enableOfflineQueue: settings.enableOfflineQueue,
+    autoResendUnfulfilledCommands: settings.autoResendUnfulfilledCommands,
+    commandTimeout: settings.commandTimeoutMs,
+    connectTimeout: settings.connectTimeoutMs,
+    retryStrategy: () => settings.retryDelayMs,
+    // CLIENT SETINFO on every reconnect is noise in a lab that cuts links on purpose.
+    disableClientInfo: true,
+    lazyConnect: false,
+  });
+  // Without a listener ioredis prints every reconnect error; the outcome of each command already
+  // says what the caller needs to know. The last one says why a server cannot be reached.
+  let lastError: Error | undefined;
+  client.on('error', (err: Error) => (lastError = err));
+  /** Counts 'ready' events: a command queued offline is sent when the link comes up again. */
+  let readyCount = 0;
+  client.on('ready', () => (readyCount += 1));
+
+  /** The one choke point every call on this client goes through, classified by redisErrorOutcome. */
+  async function call<T>(run: () => Promise<T>): Promise<Result<T>> {
+    const wasReady = client.status === 'ready';
+    const readyBefore = readyCount;
+    try {
+      return ok(await run());
+    } catch (err) {
+      return failed(redisErrorOutcome(err, wasReady, readyCount !== readyBefore).outcome, err);
+    }
+  }
+  return { client, call, lastError: () => lastError, readyCount: () => readyCount };
+}
