@@ -9,6 +9,7 @@ import { writeBehindCrash } from './write-behind-crash.js';
 import { redisCrashAlways } from './write-behind-redis-crash/always.js';
 import { redisCrashAofOff } from './write-behind-redis-crash/aof-off.js';
 import { redisCrashEverysec } from './write-behind-redis-crash/everysec.js';
+import { replicaLagStaleFill } from './replica-lag-stale-fill.js';
 
 /**
  * Every scenario `cachelab list` shows, in the order the matrix runs them. A name "group/name"
@@ -25,4 +26,5 @@ export const scenarios: Scenario[] = [
   redisCrashAofOff,
   redisCrashEverysec,
   redisCrashAlways,
+  replicaLagStaleFill,
 ];

@@ -10,7 +10,8 @@ import type { AppConfig } from './protocol.js';
 export function builtinServer(definition: StrategyDefinition, config: AppConfig, points: FaultPoints): AppServer {
   const cache = createRedisDriver(config.redisUrl, config.keyPrefix, config.redis);
   const db = createDbDriver(config.databaseUrl, config.schema, config.pg);
-  const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs, point: (name, jobId) => points.reach(name, jobId) });
+  const replica = config.replica && { db: createDbDriver(config.replica.databaseUrl, config.schema, config.pg), subscription: config.replica.subscription };
+  const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs, ...(replica && { replica }), point: (name, jobId) => points.reach(name, jobId) });
 
   return {
     async serve(id, op) {
@@ -35,12 +36,12 @@ export function builtinServer(definition: StrategyDefinition, config: AppConfig,
       }
     },
     async health() {
-      const [r, d] = await Promise.all([cache.ping(), db.query('SELECT 1')]);
-      return { redis: r.outcome === 'ok', db: d.outcome === 'ok', idle: strategy.idle?.() ?? true };
+      const [r, d, rd] = await Promise.all([cache.ping(), db.query('SELECT 1'), replica?.db.query('SELECT 1')]);
+      return { redis: r.outcome === 'ok', db: d.outcome === 'ok' && (rd === undefined || rd.outcome === 'ok'), idle: strategy.idle?.() ?? true };
     },
     close: async () => {
       strategy.close?.();
-      await Promise.all([cache.close(), db.close()]);
+      await Promise.all([cache.close(), db.close(), replica?.db.close()]);
     },
   };
 }

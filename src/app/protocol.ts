@@ -13,6 +13,8 @@ export interface AppConfig {
   redisUrl: string;
   databaseUrl: string;
   schema: string;
+  /** A read replica of the database, through the fault proxy, and its subscription's name (scenarios that need one). */
+  replica?: { databaseUrl: string; subscription: string };
   keyPrefix: string;
   /** TTL the strategy puts on cache entries it fills or writes, ms; 0 = none. */
   cacheTtlMs: number;

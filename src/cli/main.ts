@@ -52,6 +52,7 @@ interface RunFlags {
   toxiproxyUrl?: string;
   redisKillCommand?: string;
   redisStartCommand?: string;
+  replicaDatabaseUrl?: string;
   driver: string[];
   shard?: string;
   verbose?: boolean;
@@ -81,6 +82,7 @@ function addRunFlags(cmd: Command): Command {
     .option('--toxiproxy-url <url>', 'external Toxiproxy API (env TOXIPROXY_URL); default: the embedded proxy')
     .option('--redis-kill-command <cmd>', 'external mode: command that kills Redis, e.g. "docker compose kill redis"')
     .option('--redis-start-command <cmd>', 'external mode: command that starts Redis again')
+    .option('--replica-database-url <url>', 'external mode: a read replica of --database-url (env REPLICA_DATABASE_URL); scenarios that inject its lag are skipped')
     .option('--driver <name=value>', 'override a driver setting, e.g. redis.commandTimeoutMs=500 (repeatable)', collect, [])
     .option('--shard <i/n>', 'run only the i-th of n deterministic shares of the selection (CI fan-out; cachelab merge joins them)')
     .option('-v, --verbose', 'print progress details, histories and stack traces')
@@ -128,6 +130,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
         toxiproxyUrl: flags.toxiproxyUrl,
         redisKillCommand: flags.redisKillCommand,
         redisStartCommand: flags.redisStartCommand,
+        replicaDatabaseUrl: flags.replicaDatabaseUrl,
         keep: flags.keep,
       },
       ...drivers,

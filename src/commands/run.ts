@@ -26,7 +26,7 @@ export interface RunCommandOptions {
   /** What the modules are expected to get; default consistent. */
   expect?: Verdict;
   seed: number;
-  stack: Omit<StackOptions, 'redisPersistence' | 'runId' | 'log'>;
+  stack: Omit<StackOptions, 'redisPersistence' | 'readReplica' | 'runId' | 'log'>;
   redis: RedisSettings;
   pg: PgSettings;
   log: (line: string) => void;
@@ -92,7 +92,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
   const results: StrategyResult[] = [];
   // One stack for the whole run: redis-server is restarted with the persistence a scenario needs.
   const firstPersistence = runs[0]?.scenario.setup.redisPersistence ?? 'none';
-  const stack = await startStack({ ...opts.stack, redisPersistence: firstPersistence, runId, log: opts.log, signal: opts.signal, seed: opts.seed }).catch(
+  // The read replica starts with the other servers when a scenario of the run needs it, and not at all otherwise.
+  const readReplica = runs.some(({ scenario }) => scenario.needs?.includes('read-replica'));
+  const stack = await startStack({ ...opts.stack, redisPersistence: firstPersistence, readReplica, runId, log: opts.log, signal: opts.signal, seed: opts.seed }).catch(
     (err: unknown) => {
       if (err instanceof LabError && err.code === 'interrupted') {
         throw new LabError('interrupted', `${err.message} while the stack was starting: removed what had started`, { cause: err, signal: err.signal });

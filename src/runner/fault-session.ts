@@ -7,7 +7,8 @@ import { describeFault, type Fault, type Link } from './scenario.js';
 
 /** What the session needs of the stack: the proxies' names and a way to kill Redis. */
 export interface FaultTarget {
-  proxies: Record<Link, { name: string }>;
+  /** The replica's links only when the run has a read replica. */
+  proxies: Partial<Record<Link, { name: string }>>;
   killRedis(): Promise<void>;
 }
 
@@ -82,7 +83,7 @@ export class FaultSession {
     };
     switch (fault.kind) {
       case 'toxic': {
-        const proxy = this.target.proxies[fault.link].name;
+        const proxy = this.#proxy(fault.link);
         const name = await this.injector.addToxic(proxy, fault.toxic);
         const id = log(`add toxic ${describeFault(fault)}`, 'network');
         this.#scoped(scope, async () => {
@@ -92,7 +93,7 @@ export class FaultSession {
         return;
       }
       case 'link-down': {
-        const proxy = this.target.proxies[fault.link].name;
+        const proxy = this.#proxy(fault.link);
         await this.injector.setEnabled(proxy, false);
         const id = log(`${fault.link} link down (proxy disabled)`, 'network');
         this.#scoped(scope, async () => {
@@ -158,6 +159,12 @@ export class FaultSession {
 
   async undoAll(): Promise<void> {
     for (const scope of [...this.#undo.keys()]) await this.undo(scope);
+  }
+
+  #proxy(link: Link): string {
+    const proxy = this.target.proxies[link];
+    if (proxy === undefined) throw new Error(`a fault on the ${link} link, which this run does not have (a scenario that needs read-replica has it)`);
+    return proxy.name;
   }
 
   #scoped(scope: string, action: () => Promise<void>): void {

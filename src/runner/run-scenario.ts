@@ -12,7 +12,7 @@ import type { StrategyResult, TimelineEntry } from './result.js';
 import { describePersistence, type Stack } from '../stack/contract.js';
 import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
-import { LabStores } from './stores.js';
+import { LabStores, TABLE_DDL } from './stores.js';
 import { planStrategy, skippedResult, type ModuleRun } from './strategy-plan.js';
 
 /** What the runner needs of a stack (local or external; src/stack provides it). */
@@ -29,6 +29,8 @@ export type RunStack = Pick<
   | 'appDatabaseUrl'
   | 'proxies'
   | 'canKillRedis'
+  | 'readReplicaMissing'
+  | 'readReplica'
   | 'killRedis'
   | 'startRedis'
 >;
@@ -86,12 +88,16 @@ export async function runScenario(
     return { ...skippedResult(scenario, plan, skipReason), ...base };
   }
 
+  // Started on first use: only runs of a scenario that needs it pay for a second PostgreSQL.
+  const replica = needs.includes('read-replica') ? await stack.readReplica() : undefined;
+  const proxies = { ...stack.proxies, ...(replica && { replica: replica.proxy, replication: replica.replicationProxy }) };
   const stores = new LabStores(stack.redisUrl, stack.databaseUrl, stack.keyPrefix, stack.schema);
   const injector = createFaultInjector(stack.toxiproxyUrl);
-  const proxyNames = [stack.proxies.redis.name, stack.proxies.postgres.name];
+  const proxyNames = Object.values(proxies).map((proxy) => proxy.name);
   const history = new History();
   const timeline: TimelineEntry[] = [];
-  const faults = new FaultSession(injector, stack, history, timeline, options.holdTimeoutMs ?? 30_000, options.log);
+  const target = { proxies, killRedis: () => stack.killRedis() };
+  const faults = new FaultSession(injector, target, history, timeline, options.holdTimeoutMs ?? 30_000, options.log);
   const settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
   /** What went wrong with the run itself (not the system under test): each makes the result unknown. */
   const problems: string[] = [];
@@ -109,7 +115,14 @@ export async function runScenario(
   try {
     stopIfInterrupted();
     await injector.heal(proxyNames);
+    if (replica) {
+      // DDL is not replicated: the tables exist on both sides before the rows to follow are written.
+      await stores.createTables();
+      await replica.replicate(stack.schema, TABLE_DDL);
+    }
     const initial = await stores.reset(scenario.setup, plan.cacheTtlMs);
+    // The workload starts on a replica that holds the starting state.
+    await replica?.waitCaughtUp(REPLICA_CATCH_UP_MS);
     const now = (): number => history.now();
     const clockStart = await stores.readClock(now);
     const config: AppConfig = {
@@ -118,6 +131,7 @@ export async function runScenario(
       redisUrl: stack.appRedisUrl,
       databaseUrl: stack.appDatabaseUrl,
       schema: stack.schema,
+      ...(replica && { replica: { databaseUrl: replica.appDatabaseUrl, subscription: replica.subscription } }),
       keyPrefix: stack.keyPrefix,
       cacheTtlMs: plan.cacheTtlMs,
       redis: options.redis,
@@ -259,9 +273,13 @@ export async function runScenario(
   }
 }
 
+/** ms the read replica gets to apply the starting state before the workload. */
+const REPLICA_CATCH_UP_MS = 15_000;
+
 /** Why this stack cannot run the scenario (its `needs`), or undefined when it can. */
 function missingAbility(scenario: Scenario, stack: RunStack): string | undefined {
   const needs = scenario.needs ?? [];
+  if (needs.includes('read-replica') && stack.readReplicaMissing !== undefined) return stack.readReplicaMissing;
   if (needs.includes('kill-redis') && !stack.canKillRedis) {
     return 'needs kill-redis, which this stack cannot do (external mode: pass --redis-kill-command)';
   }

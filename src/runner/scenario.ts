@@ -5,8 +5,11 @@ import type { AppAnswer } from './app-process.js';
 import type { ClientOp } from '../history/history.js';
 import type { RedisPersistence } from '../stack/contract.js';
 
-/** Which proxied link a network fault acts on. */
-export type Link = 'redis' | 'postgres';
+/**
+ * Which proxied link a network fault acts on: the app's to Redis, to PostgreSQL, to the read
+ * replica; or the replica's replication link to the primary (a latency toxic there is its lag).
+ */
+export type Link = 'redis' | 'postgres' | 'replica' | 'replication';
 
 /** What the lab can do to the system. Network faults are undone by the runner, always. */
 export type Fault =
@@ -121,8 +124,15 @@ export interface Scenario {
    * Abilities the stack must have; without them the result is reported skipped, not passed.
    * kill-redis: kill and start redis-server. redis-persistence: a Redis with exactly the
    * persistence of setup.redisPersistence (an external server's own setting must match it).
+   * read-replica: a PostgreSQL replica following the primary whose replication link goes through
+   * the fault proxy (the local stack starts one); the app gets a pool on it.
    */
-  needs?: ('kill-redis' | 'redis-persistence')[];
+  needs?: ('kill-redis' | 'redis-persistence' | 'read-replica')[];
+  /**
+   * A suite the scenario belongs to, outside the default matrix: `run --all` and `matrix` skip it
+   * unless it is included. distributed: replicas, several app servers, failovers.
+   */
+  suite?: 'load' | 'distributed';
   contract: ScenarioContract;
 }
 

@@ -5,8 +5,8 @@ import { must } from '../drivers/result.js';
 import { dbToLabClock, readDbClock, type ClockReading } from './db-clock.js';
 import type { ScenarioSetup } from './scenario.js';
 
-/** The tables every strategy works on, inside the run's own schema. */
-const ddl = [
+/** The tables every strategy works on, inside the run's own schema (and on a read replica's side). */
+export const TABLE_DDL = [
   // version: bumped with the value by strategies that version their cache writes (versioned);
   // the others never touch it, and nothing the checkers read depends on it.
   'CREATE TABLE IF NOT EXISTS records (key text PRIMARY KEY, value bigint NOT NULL, version bigint NOT NULL DEFAULT 0)',
@@ -44,9 +44,14 @@ export class LabStores {
     this.db = createDbDriver(databaseUrl, schema, { ...defaultPgSettings, poolMax: 2, queryTimeoutMs: 10_000 });
   }
 
+  /** Creates the tables (idempotent). */
+  async createTables(): Promise<void> {
+    for (const sql of TABLE_DDL) must(await this.db.query(sql), 'create the tables');
+  }
+
   /** Creates the tables (idempotent), empties every table of the schema, and puts the scenario's starting state in both stores. */
   async reset(setup: ScenarioSetup, cacheTtlMs: number): Promise<InitialState> {
-    for (const sql of ddl) must(await this.db.query(sql), 'create the tables');
+    await this.createTables();
     // Every table of the run's schema, a strategy module's own included: each run starts empty.
     const tables = must(await this.db.query<{ name: string }>('SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema()'), 'list the tables');
     must(await this.db.query(`TRUNCATE ${tables.map((t) => t.name).join(', ')}`), 'empty the tables');

@@ -57,6 +57,11 @@ export async function attachProxies(apiUrl: string, upstreams: Upstreams, runId:
   return { redis, postgres };
 }
 
+/** One proxy `name` in front of `upstream`, on an ephemeral port of the API's host. */
+export async function createProxy(apiUrl: string, name: string, upstream: string): Promise<ProxyEndpoint> {
+  return createOne(new ToxiproxyApi(apiUrl), name, upstream);
+}
+
 async function createOne(api: ToxiproxyApi, name: string, upstream: string): Promise<ProxyEndpoint> {
   const host = new URL(api.baseUrl).hostname;
   try {

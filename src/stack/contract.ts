@@ -25,6 +25,16 @@ export interface StackOptions {
   toxiproxyUrl?: string;
   /** Local mode only; default 'none'. */
   redisPersistence?: RedisPersistence;
+  /**
+   * Local mode: start the read replica with the other servers (a run that has a scenario needing
+   * one); without it, readReplica() starts it on first use. Ignored in external mode.
+   */
+  readReplica?: boolean;
+  /**
+   * External mode: a read replica of databaseUrl that the user runs (env REPLICA_DATABASE_URL). Its
+   * replication link does not go through the fault proxy, so no lag can be injected into it.
+   */
+  replicaDatabaseUrl?: string;
   /** External mode: shell commands that kill / start Redis, e.g. `docker compose kill redis`. */
   redisKillCommand?: string;
   redisStartCommand?: string;
@@ -46,6 +56,33 @@ export interface StackOptions {
    * down on SIGINT/SIGTERM (library use).
    */
   signal?: AbortSignal;
+}
+
+/**
+ * A second PostgreSQL that follows the primary (databaseUrl) by logical replication: the
+ * publication on the primary, the subscription on the replica and its slot are all named
+ * `cachelab_<runId>`. Its replication link goes through the fault proxy, so a latency toxic there
+ * is the replica's lag. DDL is not replicated: replicate() creates the tables on both sides.
+ */
+export interface ReadReplica {
+  /** Direct: the lab reads the replica's real state through it. */
+  databaseUrl: string;
+  /** Through the fault proxy (`proxy`): where the app reads. */
+  appDatabaseUrl: string;
+  /** The app's link to the replica. */
+  proxy: ProxyEndpoint;
+  /** The replica's link to the primary (the walsender's stream): a fault here delays or cuts replication. */
+  replicationProxy: ProxyEndpoint;
+  /** The subscription whose applied position (pg_replication_origin_status.remote_lsn) says how far the replica is. */
+  subscription: string;
+  /**
+   * Creates `ddl` (CREATE TABLE IF NOT EXISTS statements, run with search_path = schema) on the
+   * replica and makes every table of `schema` replicate, without copying rows: call it while the
+   * tables exist on the primary, before the rows to follow are written. Idempotent.
+   */
+  replicate(schema: string, ddl: string[]): Promise<void>;
+  /** Resolves once the replica has applied every commit the primary had when called; LabError after timeoutMs. */
+  waitCaughtUp(timeoutMs: number): Promise<void>;
 }
 
 /** Where the app connects: a proxy of the fault proxy, in front of one real service. */
@@ -79,6 +116,13 @@ export interface Stack {
    */
   redisPersistence: RedisPersistence | 'unknown';
   canKillRedis: boolean;
+  /**
+   * Why this stack cannot give a read replica whose lag the lab injects (external mode: the
+   * replica is the user's, its replication link is not proxied); undefined when it can.
+   */
+  readReplicaMissing: string | undefined;
+  /** The read replica, started on first call (local mode); rejects with a LabError when readReplicaMissing. */
+  readReplica(): Promise<ReadReplica>;
   /**
    * Local: restarts redis-server, empty, with this AOF setting (a no-op when it already has it),
    * so one stack serves scenarios that need different persistence. External: the server's own

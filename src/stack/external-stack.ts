@@ -34,6 +34,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
   await Promise.all([
     checkRedis(o.redisUrl),
     checkPostgres(o.databaseUrl),
+    o.replicaDatabaseUrl === undefined ? undefined : checkPostgres(o.replicaDatabaseUrl),
     o.toxiproxyUrl === undefined ? undefined : checkToxiproxy(o.toxiproxyUrl),
   ]);
   const persistence = await redisPersistenceOf(o.redisUrl);
@@ -131,6 +132,10 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
       appDatabaseUrl: withHostPort(o.databaseUrl, proxies.postgres.host, proxies.postgres.port),
       redisPersistence: persistence,
       canKillRedis: o.redisKillCommand !== undefined,
+      readReplicaMissing: replicaMissing(o.replicaDatabaseUrl),
+      readReplica: () => Promise.reject(new LabError('usage', `no read replica whose lag the lab can inject: ${replicaMissing(o.replicaDatabaseUrl) ?? ''}`, {
+        hint: 'run the scenario on the local stack (--stack local), which starts a replica behind the fault proxy',
+      })),
       useRedisPersistence: () => Promise.resolve(persistence),
       killRedis: async () => {
         if (o.redisKillCommand === undefined) {
@@ -156,6 +161,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
       describe: () => [
         `Redis        redis-cli -u '${redactPassword(o.redisUrl)}'   (keys ${keyPrefix}*; the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
         `PostgreSQL   psql '${redactPassword(o.databaseUrl)}'   (schema ${schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
+        ...(o.replicaDatabaseUrl === undefined ? [] : [`Replica      psql '${redactPassword(o.replicaDatabaseUrl)}'   (yours: the lab reads it, never writes it)`]),
         `Fault proxy  ${redactPassword(toxiproxyUrl)}   (proxies ${proxies.redis.name}, ${proxies.postgres.name})`,
         ...(o.keep
           ? [`To remove    redis-cli --scan --pattern '${keyPrefix}*' | xargs redis-cli del; psql -c 'DROP SCHEMA ${schema} CASCADE' (and each kept result's ${schema}_<n>)`]
@@ -178,6 +184,14 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
     uninstall();
     throw o.signal?.aborted ? interruptedError(o.signal) : err;
   }
+}
+
+/** Why an external stack cannot run a scenario that needs the replica's lag injected. */
+function replicaMissing(replicaUrl: string | undefined): string {
+  const why = 'the replication link of a replica the lab does not run does not go through the fault proxy, so no lag can be injected into it';
+  return replicaUrl === undefined
+    ? `needs a read replica whose lag the lab injects; this external stack has none (--replica-database-url), and even then ${why}`
+    : `needs a read replica whose lag the lab injects: ${why} (--replica-database-url ${redactPassword(replicaUrl)})`;
 }
 
 /** The schema must be new: an existing one belongs to another run and stop() would drop it. */

@@ -14,6 +14,7 @@ import { locateRedisServer, RedisServer } from './redis-server.js';
 import type { LocalOptions } from './resolve-options.js';
 import { createRunDir } from './run-dir.js';
 import type { Stack } from './contract.js';
+import { startLocalReplica, startReplicaServer, type LocalReplica } from './read-replica.js';
 import { onTerminationSignals } from './termination-signals.js';
 
 /**
@@ -39,8 +40,13 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
   /** The servers' start, settled or not: teardown waits for it, so initdb is not writing while we remove the dir. */
   let starting: Promise<unknown> = Promise.resolve();
   let tearingDown: Promise<void> | undefined;
+  /** The read replica, once asked for (readReplica() or o.readReplica). */
+  let replica: Promise<LocalReplica> | undefined;
   const teardown = (): Promise<void> =>
     (tearingDown ??= (async () => {
+      // The servers go next anyway; dropping what follows first leaves neither a walsender nor a slot behind meanwhile.
+      const following = await replica?.catch(() => undefined);
+      await following?.stop().catch((err: unknown) => o.log(`could not remove the replication of run ${o.runId}: ${(err as Error).message}`));
       await processes.stopAll(); // closes the set: a server that finishes starting now is stopped at once
       await starting.catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
@@ -60,14 +66,23 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
 
   try {
     await processes.save();
-    o.log(`starting Redis (AOF: ${o.redisPersistence}), PostgreSQL and the fault proxy in ${dir}`);
+    o.log(`starting Redis (AOF: ${o.redisPersistence}), PostgreSQL${o.readReplica ? ', its read replica' : ''} and the fault proxy in ${dir}`);
     const servers = allSettledOrThrow([
       RedisServer.start({ binary: redisBinary, dir, persistence: o.redisPersistence, processes }),
       PostgresServer.start({ binaries: reachableBinaries, dir, osUser, processes }),
       startEmbeddedProxy({ dir, processes, exitWithUs: !o.keep, seed: o.seed }),
+      o.readReplica ? startReplicaServer({ binaries: reachableBinaries, dir, osUser, processes }) : Promise.resolve(undefined),
     ] as const);
     starting = servers;
-    const [redis, postgres, proxyUrl] = await servers;
+    const [redis, postgres, proxyUrl, replicaServer] = await servers;
+    const replicaOptions = { binaries: reachableBinaries, dir, osUser, processes, primary: postgres, proxyUrl, runId: o.runId };
+    const followPrimary = async (server?: PostgresServer): Promise<LocalReplica> => {
+      const started = await startLocalReplica({ ...replicaOptions, server });
+      await writeFile(join(dir, 'replica.url'), `${started.databaseUrl}\n`, { mode: 0o600 });
+      return started;
+    };
+    if (replicaServer !== undefined) replica = followPrimary(replicaServer);
+    await replica;
     const [proxies] = await Promise.all([
       createProxies(proxyUrl, { redis: `127.0.0.1:${redis.port}`, postgres: `127.0.0.1:${postgres.port}` }, 'cachelab'),
       createSchema(postgres.url, schemaFor(o.runId)).catch((err: unknown) => {
@@ -92,6 +107,17 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
       appDatabaseUrl: withHostPort(postgres.url, proxies.postgres.host, proxies.postgres.port),
       redisPersistence: o.redisPersistence,
       canKillRedis: true,
+      readReplicaMissing: undefined,
+      readReplica: () => {
+        if (replica === undefined) {
+          o.log('starting the read replica (a second PostgreSQL following the first by logical replication)');
+          const replicaStartedAt = Date.now();
+          replica = followPrimary();
+          starting = Promise.allSettled([starting, replica]);
+          void replica.then(() => o.log(`read replica up in ${Date.now() - replicaStartedAt} ms`), () => undefined);
+        }
+        return replica;
+      },
       useRedisPersistence: async (persistence) => {
         if (await redis.usePersistence(persistence)) o.log(`redis-server restarted, empty, with AOF: ${persistence}`);
         stack.redisPersistence = persistence;
@@ -103,8 +129,11 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
         `Redis        redis-cli -p ${redis.port}   (the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
         // The password stays in a file of the run dir (mode 0600), never on the screen or in a log.
         `PostgreSQL   psql "$(cat ${join(dir, 'postgres.url')})"   (schema ${stack.schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
+        ...(replica === undefined
+          ? []
+          : [`Replica      psql "$(cat ${join(dir, 'replica.url')})"   (follows the primary through the replication proxy; subscription cachelab_${o.runId})`]),
         `Fault proxy  ${proxyUrl}   (curl ${proxyUrl}/proxies)`,
-        `Files        ${dir}   (redis.log, postgres.log, proxy.log)`,
+        `Files        ${dir}   (redis.log, postgres.log, proxy.log${replica === undefined ? '' : ', replica.log'})`,
         ...(o.keep
           ? [`To remove    kill ${processes.children.map((child) => child.pid).join(' ')}; then rm -rf ${dir}`]
           : []),

@@ -70,7 +70,9 @@ export class OwnedProcesses {
       if (this.#closed) return;
       const children = this.children;
       this.record.pids = children.map((child) => child.pid);
-      this.record.postmasterPid = children.find((child) => child.role === 'postgres')?.pid;
+      const postmasters = children.filter((child) => child.role === 'postgres').map((child) => child.pid);
+      this.record.postmasterPid = postmasters[0];
+      this.record.postmasterPids = postmasters;
       await writeStackRecord(this.dir, this.record);
     };
     this.#saving = this.#saving.then(write, write);

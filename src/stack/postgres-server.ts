@@ -54,8 +54,10 @@ export async function locatePostgresBinaries(): Promise<PostgresBinaries> {
 
 export interface PostgresServerOptions {
   binaries: PostgresBinaries;
-  /** The run dir: the data dir `postgres/` and postgres.log go here. */
+  /** The run dir: the data dir `<name>/` and `<name>.log` go here. */
   dir: string;
+  /** Names the data dir and the log; default 'postgres' (a read replica: 'replica'). */
+  name?: string;
   /** Run as this OS user; undefined = as ourselves (not root). */
   osUser: OsUser | undefined;
   processes: OwnedProcesses;
@@ -81,9 +83,11 @@ export class PostgresServer {
   }
 
   static async start(opts: PostgresServerOptions): Promise<PostgresServer> {
-    const dataDir = join(opts.dir, 'postgres');
+    const name = opts.name ?? 'postgres';
+    const dataDir = join(opts.dir, name);
+    const logFile = join(opts.dir, `${name}.log`);
     const password = randomBytes(12).toString('hex');
-    await initdb(opts, dataDir, password);
+    await initdb(opts, dataDir, password, logFile);
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const child = await ManagedChild.spawn({
@@ -91,7 +95,7 @@ export class PostgresServer {
         file: opts.binaries.postgres,
         args: postmasterArgs(dataDir, port),
         cwd: dataDir,
-        output: { logFile: join(opts.dir, 'postgres.log') },
+        output: { logFile },
         user: opts.osUser,
         env: C_LOCALE_ENV,
       });
@@ -104,7 +108,7 @@ export class PostgresServer {
       }
       await opts.processes.remove(child);
       if (!isAddressInUse(failure) || attempt >= PORT_ATTEMPTS) {
-        throw environmentError(`PostgreSQL did not start:\n${failure}`, `see ${join(opts.dir, 'postgres.log')}`);
+        throw environmentError(`PostgreSQL (${name}) did not start:\n${failure}`, `see ${logFile}`);
       }
     }
   }
@@ -134,9 +138,9 @@ export class PostgresServer {
 }
 
 /** Runs initdb as the server's OS user; the password travels in a file that is removed after. */
-async function initdb(opts: PostgresServerOptions, dataDir: string, password: string): Promise<void> {
+async function initdb(opts: PostgresServerOptions, dataDir: string, password: string, logFile: string): Promise<void> {
   await mkdir(dataDir, { mode: 0o700 });
-  const pwfile = join(opts.dir, 'pwfile');
+  const pwfile = join(opts.dir, `${opts.name ?? 'postgres'}.pwfile`);
   await writeFile(pwfile, password + '\n', { mode: 0o600 });
   if (opts.osUser !== undefined) {
     const blocked = await firstUntraversableParent(dataDir, opts.osUser);
@@ -163,7 +167,6 @@ async function initdb(opts: PostgresServerOptions, dataDir: string, password: st
     // Detached: a Ctrl-C in the terminal reaches only us, not initdb (whose interrupted backend
     // would print PANIC lines); we let it finish and then remove its directory.
     const result = await execa(opts.binaries.initdb, args, { ...opts.osUser, env: C_LOCALE_ENV, all: true, reject: false, detached: true });
-    const logFile = join(opts.dir, 'postgres.log');
     await appendFile(logFile, result.all ?? '');
     if (result.exitCode !== 0) {
       const how = result.exitCode === undefined ? `killed by ${result.signal ?? 'a signal'}` : `exit ${result.exitCode}`;
@@ -190,5 +193,9 @@ function postmasterArgs(dataDir: string, port: number): string[] {
     // stays on: a committed row is in the WAL before COMMIT returns, as on a real server.
     '-c', 'fsync=off',
     '-c', 'full_page_writes=off',
+    // Logical decoding, so a read replica can follow by logical replication (pgoutput). It costs
+    // nothing at start-up and a few bytes of WAL per row; set always, since changing it later
+    // needs a restart of the primary.
+    '-c', 'wal_level=logical',
   ];
 }

@@ -46,7 +46,8 @@ async function stopLeftovers(dir: string, record: StackRecord): Promise<void> {
   }
   if (ours.length === 0) return;
   // SIGQUIT is the postmaster's immediate shutdown: it takes its backends with it, SIGKILL would not.
-  for (const pid of ours) signalPid(pid, pid === record.postmasterPid ? 'SIGQUIT' : 'SIGKILL');
+  const postmasters = new Set([...(record.postmasterPids ?? []), ...(record.postmasterPid === undefined ? [] : [record.postmasterPid])]);
+  for (const pid of ours) signalPid(pid, postmasters.has(pid) ? 'SIGQUIT' : 'SIGKILL');
   const allGone = async (): Promise<true | undefined> =>
     (await Promise.all(ours.map(isRunning))).some(Boolean) ? undefined : true;
   try {

@@ -15,6 +15,8 @@ interface Common {
 export interface LocalOptions extends Common {
   mode: 'local';
   redisPersistence: RedisPersistence;
+  /** Start the read replica with the other servers, not on first use. */
+  readReplica: boolean;
 }
 
 export interface ExternalOptions extends Common {
@@ -27,6 +29,8 @@ export interface ExternalOptions extends Common {
   redisStartCommand: string | undefined;
   /** Asked for, but an external server's persistence is its own: only reported. */
   requestedPersistence: RedisPersistence | undefined;
+  /** The user's read replica of databaseUrl, if any. */
+  replicaDatabaseUrl: string | undefined;
 }
 
 export type ResolvedStackOptions = LocalOptions | ExternalOptions;
@@ -58,6 +62,8 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
     database: checkedUrl('--database-url', opts.databaseUrl ?? fromEnv('DATABASE_URL'), ['postgres:', 'postgresql:']),
     toxiproxy: checkedUrl('--toxiproxy-url', opts.toxiproxyUrl ?? fromEnv('TOXIPROXY_URL'), ['http:', 'https:']),
   };
+  // Not among the URLs that choose external mode: a replica alone is not a stack.
+  const replicaUrl = checkedUrl('--replica-database-url', opts.replicaDatabaseUrl ?? fromEnv('REPLICA_DATABASE_URL'), ['postgres:', 'postgresql:']);
   const mode = opts.mode ?? (Object.values(urls).some((url) => url !== undefined) ? 'external' : 'local');
 
   if (mode === 'local') {
@@ -67,11 +73,12 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
       opts.toxiproxyUrl !== undefined && '--toxiproxy-url',
       opts.redisKillCommand !== undefined && '--redis-kill-command',
       opts.redisStartCommand !== undefined && '--redis-start-command',
+      opts.replicaDatabaseUrl !== undefined && '--replica-database-url',
     ].filter((flag): flag is string => flag !== false);
     if (flags.length > 0) {
       throw usageError(`${flags.join(', ')} cannot be used with --stack local`, 'drop them, or use --stack external');
     }
-    return { ...common, mode, redisPersistence: persistence ?? 'none' };
+    return { ...common, mode, redisPersistence: persistence ?? 'none', readReplica: opts.readReplica ?? false };
   }
 
   if (urls.redis === undefined || urls.database === undefined) {
@@ -98,6 +105,7 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
     redisKillCommand: opts.redisKillCommand,
     redisStartCommand: opts.redisStartCommand,
     requestedPersistence: persistence,
+    replicaDatabaseUrl: replicaUrl,
   };
 }
 

@@ -14,8 +14,10 @@ export interface StackRecord {
   ownerPid: number;
   /** Every server process of the stack that is running now. */
   pids: number[];
-  /** The postmaster among `pids`: stopped with SIGQUIT, not SIGKILL, so its backends go too. */
+  /** The first postmaster among `pids` (the primary): stopped with SIGQUIT, not SIGKILL, so its backends go too. */
   postmasterPid?: number;
+  /** Every postmaster among `pids` (the primary, and a read replica when one runs). */
+  postmasterPids?: number[];
   /** --keep: the user wants it left up; the reaper never touches it. */
   keep: boolean;
   /** ISO 8601. */
@@ -62,6 +64,7 @@ export async function readStackRecord(dir: string): Promise<StackRecord | undefi
       ownerPid: value.ownerPid,
       pids: value.pids.filter((pid): pid is number => Number.isInteger(pid) && pid > 1),
       postmasterPid: typeof value.postmasterPid === 'number' ? value.postmasterPid : undefined,
+      postmasterPids: Array.isArray(value.postmasterPids) ? value.postmasterPids.filter((pid): pid is number => Number.isInteger(pid) && pid > 1) : undefined,
       keep: value.keep === true,
       startedAt: String(value.startedAt),
     };

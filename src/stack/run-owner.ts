@@ -4,6 +4,7 @@ import { createRedisDriver, defaultRedisSettings, LAB_PREFIX, type RedisDriver }
 import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
 import { deleteKeysWithPrefix, dropSchema, keyPrefixFor, schemaFor } from './namespace.js';
 import { isRunning } from './process-status.js';
+import { dropPublicationAndSlot } from './read-replica.js';
 
 /**
  * Who owns a run's namespace on shared servers, so that a later run can tell a live run (leave
@@ -65,7 +66,7 @@ export function ownerComment(schema: string, record: OwnerRecord): string {
 }
 
 /**
- * Removes the namespaces (keys, schema) and run-scoped proxies of runs whose owner is gone,
+ * Removes the namespaces (keys, schema, a replica's publication and slot) and run-scoped proxies of runs whose owner is gone,
  * never one whose owner lives or is unknown, never anything outside `cachelab` namespaces.
  * Returns the run ids reaped. Failures are logged: an old run's debris never fails a new run.
  */
@@ -92,6 +93,8 @@ export async function reapDeadRuns(
     try {
       const keys = await deleteKeysWithPrefix(servers.redisUrl, keyPrefixFor(runId));
       await dropSchema(servers.databaseUrl, schemaFor(runId));
+      // A read replica's publication and slot (named like the schema): a slot left behind keeps WAL for ever.
+      await dropPublicationAndSlot(servers.databaseUrl, schemaFor(runId), 5000);
       const proxies = servers.toxiproxyUrl === undefined ? 0 : await deleteRunProxies(servers.toxiproxyUrl, runId);
       log(`removed the leftovers of run ${runId} (pid ${record.pid} on ${record.host}, gone): ${keys} keys, schema ${schemaFor(runId)}, ${proxies} proxies`);
       reaped.push(runId);

@@ -8,6 +8,10 @@ import { durableWriteBehind } from './durable-write-behind.js';
 import { leases } from './leases.js';
 import { outbox } from './outbox.js';
 import { redisReservation } from './redis-reservation.js';
+import { replicaDoubleDelete } from './replica-double-delete.js';
+import { replicaLsnCheck } from './replica-lsn-check.js';
+import { replicaFill } from './replica-reads.js';
+import { replicaWriteWaits } from './replica-write-waits.js';
 import { saga } from './saga.js';
 import type { StrategyDefinition } from './strategy.js';
 import { twoPhaseCommit } from './two-phase-commit.js';
@@ -33,5 +37,9 @@ export const strategies: Record<string, StrategyDefinition> = Object.fromEntries
     writeBehind,
     durableWriteBehind,
     outbox,
+    replicaFill,
+    replicaLsnCheck,
+    replicaDoubleDelete,
+    replicaWriteWaits,
   ].map((s) => [s.name, s]),
 );

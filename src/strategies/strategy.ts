@@ -23,6 +23,12 @@ export interface StrategyDeps {
   /** TTL for entries the strategy fills or writes, ms; 0 = none. */
   cacheTtlMs: number;
   /**
+   * A read replica of `db` (scenarios that need one), lagging behind it; same schema. `subscription`
+   * names its subscription, whose applied position is
+   * `pg_replication_origin_status.remote_lsn` (pg_last_wal_replay_lsn() is NULL on a subscriber).
+   */
+  replica?: { db: DbDriver; subscription: string };
+  /**
    * Fault points of background work (a queue worker, an outbox relay), which serves no client op:
    * it reaches them under the id of its job, `jobId(order id)`, so a scenario can arm one job.
    */

@@ -165,10 +165,10 @@ export function exitOf(child: ChildProcess): Promise<{ code: number | null; sign
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-/** stack.json of a run dir: the PIDs to check, plus the postmaster's descendants (its backends). */
+/** stack.json of a run dir: the PIDs to check, plus their descendants (the postmasters' backends). */
 export function serverPids(dir: string): { pids: number[]; all: number[] } {
-  const record = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as { pids: number[]; postmasterPid: number };
-  return { pids: record.pids, all: [...record.pids, ...descendants(record.postmasterPid)] };
+  const record = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as { pids: number[] };
+  return { pids: record.pids, all: [...record.pids, ...record.pids.flatMap(descendants)] };
 }
 
 function packageRoot(): string {
