@@ -22,7 +22,8 @@ export async function startModuleServer(file: string, config: AppConfig, points:
   const clients = createRawClients(config);
   let methods: StrategyMethods;
   try {
-    methods = await strategy.create({ redis: clients.redis, db: clients.db, cacheTtlMs: config.cacheTtlMs });
+    const replica = clients.replica && config.replica && { db: clients.replica, subscription: config.replica.subscription };
+    methods = await strategy.create({ redis: clients.redis, db: clients.db, cacheTtlMs: config.cacheTtlMs, ...(replica && { replica }) });
     operationsOf(name, methods);
   } catch (err) {
     await clients.close();

@@ -19,6 +19,8 @@ export type RawPool = pg.Pool;
 export interface RawClients {
   redis: RawRedis;
   db: RawPool;
+  /** A pool on the read replica, when the run has one (same settings and search_path). */
+  replica?: RawPool;
   /** Whether each link answers now (PING, SELECT 1). Never throws. */
   health(): Promise<{ redis: boolean; db: boolean }>;
   close(): Promise<void>;
@@ -31,6 +33,8 @@ export interface RawClientOptions {
   databaseUrl: string;
   schema: string;
   pg: PgSettings;
+  /** A read replica of the database, through the fault proxy. */
+  replica?: { databaseUrl: string };
 }
 
 type Classified = { outcome: Exclude<Outcome, 'ok'>; why: string };
@@ -50,19 +54,25 @@ export function createRawClients(o: RawClientOptions): RawClients {
     mark(err, { outcome: 'unknown', why: 'the PostgreSQL link died with a statement in flight, which may have run' }),
   );
   markPool(db);
+  const replica = o.replica && createPool(o.replica.databaseUrl, o.schema, o.pg, (err) =>
+    mark(err, { outcome: 'unknown', why: 'the link to the read replica died with a statement in flight' }),
+  );
+  if (replica) markPool(replica);
   return {
     redis,
     db,
+    ...(replica && { replica }),
     health: async () => {
-      const [r, d] = await Promise.all([
+      const [r, d, rd] = await Promise.all([
         redis.ping().then(() => true, () => false),
         db.query('SELECT 1').then(() => true, () => false),
+        replica ? replica.query('SELECT 1').then(() => true, () => false) : true,
       ]);
-      return { redis: r, db: d };
+      return { redis: r, db: d && rd };
     },
     close: async () => {
       redis.disconnect();
-      await db.end().catch(() => undefined);
+      await Promise.all([db.end().catch(() => undefined), replica?.end().catch(() => undefined)]);
     },
   };
 }

@@ -66,8 +66,16 @@ export function contractMarkdown(name: string, c: ContractListing): string {
   if (c.points.length === 0) lines.push('Fault points: none armed.');
   for (const p of c.points) lines.push(`Fault point \`${p.point}\`: ${p.where}; ${p.armed.join('; ')}.`);
   if (c.workloadFaults.length > 0) lines.push('', `Faults from the workload, whatever the strategy does: ${c.workloadFaults.join('; ')}.`);
-  if (c.needs.length > 0) lines.push('', `Needs: ${c.needs.join(', ')} (in external mode pass --redis-kill-command and --redis-start-command, else it is skipped).`);
+  if (c.needs.length > 0) lines.push('', `Needs: ${c.needs.join(', ')} (${needsHint(c.needs)}).`);
   return lines.join('\n') + '\n';
+}
+
+/** How a stack meets the needs, for the docs. */
+function needsHint(needs: string[]): string {
+  if (needs.includes('read-replica')) {
+    return 'the local stack starts the replica and injects its lag; in external mode it is skipped, since the lab cannot delay the replication of a replica it does not run';
+  }
+  return 'in external mode pass --redis-kill-command and --redis-start-command, else it is skipped';
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');

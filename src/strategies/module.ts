@@ -61,6 +61,12 @@ export interface StrategyModuleDeps {
   db: RawPool;
   /** The module's cacheTtlMs (0 = no TTL), the TTL the lab also puts on the scenario's warm cache. */
   cacheTtlMs: number;
+  /**
+   * In a scenario that needs read-replica: a pg Pool on the replica, through the fault proxy (same
+   * search_path), and the name of its subscription, whose applied position is
+   * `pg_replication_origin_status.remote_lsn`. Absent elsewhere.
+   */
+  replica?: { db: RawPool; subscription: string };
 }
 
 /** The default export of a strategy module. */
