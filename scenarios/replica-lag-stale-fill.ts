@@ -6,8 +6,11 @@ import { figure, impact, INITIAL_PRICE, PRICE, priceCache, priceTable, staleness
 /** The replica's lag: latency on the replication link, primary -> replica, ms. */
 export const REPLICA_LAG_MS = 800;
 export const NEW_PRICE = 150;
-/** How long readers go on after the write was acknowledged, ms, and how often each reads. */
-const READ_AFTER_MS = 400;
+/**
+ * How long readers go on after the write was acknowledged, ms (past the lag, so they see whether
+ * the replica's catching up heals the cache), and how often each reads.
+ */
+const READ_AFTER_MS = REPLICA_LAG_MS + 400;
 const READ_EVERY_MS = 25;
 const READERS = ['reader-a', 'reader-b'];
 
@@ -75,6 +78,10 @@ export const replicaLagStaleFill: Scenario = {
       expect: 'consistent',
       why: 'w1 deletes and answers only once the replica has applied it: every later fill reads the new price',
     },
+    'replica-apply-invalidation': {
+      expect: 'inconsistent',
+      why: `the stale fill lasts until the replica applies w1 and its trigger's notification deletes it: about the lag (${REPLICA_LAG_MS} ms), not the TTL, but reads in between see the old price`,
+    },
   },
   faults: [],
   workload: async (ctx) => {
@@ -111,6 +118,11 @@ export const replicaLagStaleFill: Scenario = {
     }
     const filled = `w1 committed ${NEW_PRICE} on the primary and deleted the entry; the next reader missed and filled from the replica, which was ${REPLICA_LAG_MS} ms behind and still held ${INITIAL_PRICE}`;
     const remedy = "Remedy: fill from the primary while the replica has not applied the last write's position (replica-lsn-check), or have writes wait for the replica (replica-write-waits).";
+    if (strategy === 'replica-apply-invalidation') {
+      return `${filled}. When the replica applied ${NEW_PRICE}, its trigger (ENABLE ALWAYS, so it fires for applied rows) notified ` +
+        `the app, which deleted the entry: the old price was ${staleness(checks)} instead of a TTL, but every read in that ` +
+        `window, after w1 was acknowledged, saw it. The lag bounds the damage; it does not prevent it. ${remedy}`;
+    }
     if (strategy === 'replica-fill') {
       return `${filled}: the cache holds the old price, ${staleness(checks)}. The replica caught up, but nothing invalidated the fill it had fed. ${remedy}`;
     }

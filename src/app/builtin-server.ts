@@ -1,4 +1,5 @@
 import { createDbDriver } from '../drivers/postgres.js';
+import { listen } from '../drivers/postgres-listen.js';
 import { createRedisDriver } from '../drivers/redis.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
 import type { OpResult, StrategyDefinition } from '../strategies/strategy.js';
@@ -10,7 +11,12 @@ import type { AppConfig } from './protocol.js';
 export function builtinServer(definition: StrategyDefinition, config: AppConfig, points: FaultPoints): AppServer {
   const cache = createRedisDriver(config.redisUrl, config.keyPrefix, config.redis);
   const db = createDbDriver(config.databaseUrl, config.schema, config.pg);
-  const replica = config.replica && { db: createDbDriver(config.replica.databaseUrl, config.schema, config.pg), subscription: config.replica.subscription };
+  const replicaUrl = config.replica?.databaseUrl ?? '';
+  const replica = config.replica && {
+    db: createDbDriver(replicaUrl, config.schema, config.pg),
+    subscription: config.replica.subscription,
+    listen: (channel: string, onPayload: (payload: string) => void) => listen(replicaUrl, channel, onPayload),
+  };
   const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs, ...(replica && { replica }), point: (name, jobId) => points.reach(name, jobId) });
 
   return {

@@ -83,6 +83,12 @@ export interface ReadReplica {
   replicate(schema: string, ddl: string[]): Promise<void>;
   /** Resolves once the replica has applied every commit the primary had when called; LabError after timeoutMs. */
   waitCaughtUp(timeoutMs: number): Promise<void>;
+  /**
+   * Stops following: drops the subscription, its slot on the primary and the publication
+   * (idempotent; replicate() starts again); true when it was following. The stack's stop() does it
+   * before stopping the servers.
+   */
+  stop(): Promise<boolean>;
 }
 
 /** Where the app connects: a proxy of the fault proxy, in front of one real service. */

@@ -46,7 +46,10 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
     (tearingDown ??= (async () => {
       // The servers go next anyway; dropping what follows first leaves neither a walsender nor a slot behind meanwhile.
       const following = await replica?.catch(() => undefined);
-      await following?.stop().catch((err: unknown) => o.log(`could not remove the replication of run ${o.runId}: ${(err as Error).message}`));
+      await following?.stop().then(
+        (followed) => followed && o.log(`removed the subscription, slot and publication cachelab_${o.runId}`),
+        (err: unknown) => o.log(`could not remove the replication of run ${o.runId}: ${(err as Error).message}`),
+      );
       await processes.stopAll(); // closes the set: a server that finishes starting now is stopped at once
       await starting.catch(() => undefined);
       await rm(dir, { recursive: true, force: true });

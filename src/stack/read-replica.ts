@@ -38,11 +38,8 @@ export function startReplicaServer(o: Pick<LocalReplicaOptions, 'binaries' | 'di
   return PostgresServer.start({ binaries: o.binaries, dir: o.dir, name: 'replica', osUser: o.osUser, processes: o.processes });
 }
 
-/** A local read replica: what the stack hands out, plus stop() for its teardown. */
-export interface LocalReplica extends ReadReplica {
-  /** Drops the subscription, its slot and the publication (idempotent); the server stops with the stack. */
-  stop(): Promise<void>;
-}
+/** A local read replica; its server stops with the stack. */
+export type LocalReplica = ReadReplica;
 
 /**
  * Starts a second embedded PostgreSQL in `<dir>/replica` and the two proxies of the replica (the
@@ -119,7 +116,7 @@ export async function startLocalReplica(o: LocalReplicaOptions): Promise<LocalRe
     },
 
     async stop() {
-      if (!subscribed) return;
+      if (!subscribed) return false;
       subscribed = false;
       schemas.clear();
       // Detach the slot first, so dropping the subscription does not need the replication link
@@ -132,6 +129,7 @@ export async function startLocalReplica(o: LocalReplicaOptions): Promise<LocalRe
         await c.query(`DROP SUBSCRIPTION ${name}`);
       });
       await dropPublicationAndSlot(o.primary.url, name, 10_000);
+      return true;
     },
   };
   return replica;

@@ -8,6 +8,7 @@ import { durableWriteBehind } from './durable-write-behind.js';
 import { leases } from './leases.js';
 import { outbox } from './outbox.js';
 import { redisReservation } from './redis-reservation.js';
+import { replicaApplyInvalidation } from './replica-apply-invalidation.js';
 import { replicaDoubleDelete } from './replica-double-delete.js';
 import { replicaLsnCheck } from './replica-lsn-check.js';
 import { replicaFill } from './replica-reads.js';
@@ -41,5 +42,6 @@ export const strategies: Record<string, StrategyDefinition> = Object.fromEntries
     replicaLsnCheck,
     replicaDoubleDelete,
     replicaWriteWaits,
+    replicaApplyInvalidation,
   ].map((s) => [s.name, s]),
 );

@@ -3,7 +3,7 @@ import { commitOnPrimary, replicaFillRead } from './replica-reads.js';
 import type { StrategyDefinition } from './strategy.js';
 
 /** ms between the two deletes: the replica lag this strategy is sized for, with room for a fill. */
-export const REPLICA_LAG_BUDGET_MS = 1000;
+export const REPLICA_LAG_BUDGET_MS = 1600;
 
 /**
  * Delayed double delete sized by the replica's lag: a write commits on the primary, deletes the

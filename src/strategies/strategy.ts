@@ -1,5 +1,6 @@
 import type { FaultPoint } from './fault-points.js';
 import type { DbDriver } from '../drivers/postgres.js';
+import type { Listener } from '../drivers/postgres-listen.js';
 import type { RedisDriver } from '../drivers/redis.js';
 import type { Result } from '../drivers/result.js';
 import type { Outcome } from '../history/history.js';
@@ -27,7 +28,12 @@ export interface StrategyDeps {
    * names its subscription, whose applied position is
    * `pg_replication_origin_status.remote_lsn` (pg_last_wal_replay_lsn() is NULL on a subscriber).
    */
-  replica?: { db: DbDriver; subscription: string };
+  replica?: {
+    db: DbDriver;
+    subscription: string;
+    /** LISTENs on `channel` on the replica, over a connection of its own through the proxy (drivers/postgres-listen.ts). */
+    listen(channel: string, onPayload: (payload: string) => void): Listener;
+  };
   /**
    * Fault points of background work (a queue worker, an outbox relay), which serves no client op:
    * it reaches them under the id of its job, `jobId(order id)`, so a scenario can arm one job.
