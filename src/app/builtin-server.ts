@@ -1,5 +1,6 @@
 import { createDbDriver } from '../drivers/postgres.js';
-import { createRedisDriver } from '../drivers/redis.js';
+import { createRedisDriver, metaKey } from '../drivers/redis.js';
+import { pubSubBus, streamBus, type InvalidationBus } from '../drivers/redis-bus.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
 import type { OpResult, StrategyDefinition } from '../strategies/strategy.js';
 import type { AppServer } from './app-server.js';
@@ -10,7 +11,20 @@ import type { AppConfig } from './protocol.js';
 export function builtinServer(definition: StrategyDefinition, config: AppConfig, points: FaultPoints): AppServer {
   const cache = createRedisDriver(config.redisUrl, config.keyPrefix, config.redis);
   const db = createDbDriver(config.databaseUrl, config.schema, config.pg);
-  const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs, point: (name, jobId) => points.reach(name, jobId) });
+  const buses: InvalidationBus[] = [];
+  const strategy = definition.create({
+    cache,
+    db,
+    cacheTtlMs: config.cacheTtlMs,
+    point: (name, jobId) => points.reach(name, jobId),
+    bus: (kind, name, onKey) => {
+      // Under _meta: (bookkeeping, never compared with the database), in the run's namespace.
+      const open = kind === 'pubsub' ? pubSubBus : streamBus;
+      const bus = open(config.redisUrl, config.keyPrefix, config.redis, metaKey('bus', name), onKey);
+      buses.push(bus);
+      return bus;
+    },
+  });
 
   return {
     async serve(id, op) {
@@ -40,7 +54,7 @@ export function builtinServer(definition: StrategyDefinition, config: AppConfig,
     },
     close: async () => {
       strategy.close?.();
-      await Promise.all([cache.close(), db.close()]);
+      await Promise.all([cache.close(), db.close(), ...buses.map((b) => b.close())]);
     },
   };
 }
