@@ -2,6 +2,7 @@ import type { Scenario } from '../src/runner/scenario.js';
 import { concurrentUpdates } from './invalidation-race/concurrent-updates.js';
 import { staleFill } from './invalidation-race/stale-fill.js';
 import { inventoryOversell } from './inventory-oversell.js';
+import { l1InvalidationLost } from './l1-invalidation-lost.js';
 import { twoPhaseInDoubt } from './payment-double-spend/2pc-in-doubt.js';
 import { sagaCrash } from './payment-double-spend/saga-crash.js';
 import { paymentDoubleSpend } from './payment-double-spend.js';
@@ -26,5 +27,6 @@ export const scenarios: Scenario[] = [
   redisCrashAofOff,
   redisCrashEverysec,
   redisCrashAlways,
+  l1InvalidationLost,
   replicaLagStaleFill,
 ];

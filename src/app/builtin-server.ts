@@ -1,6 +1,7 @@
 import { createDbDriver } from '../drivers/postgres.js';
 import { listen } from '../drivers/postgres-listen.js';
-import { createRedisDriver } from '../drivers/redis.js';
+import { createRedisDriver, metaKey } from '../drivers/redis.js';
+import { pubSubBus, streamBus, type InvalidationBus } from '../drivers/redis-bus.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
 import type { OpResult, StrategyDefinition } from '../strategies/strategy.js';
 import type { AppServer } from './app-server.js';
@@ -17,7 +18,21 @@ export function builtinServer(definition: StrategyDefinition, config: AppConfig,
     subscription: config.replica.subscription,
     listen: (channel: string, onPayload: (payload: string) => void) => listen(replicaUrl, channel, onPayload),
   };
-  const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs, ...(replica && { replica }), point: (name, jobId) => points.reach(name, jobId) });
+  const buses: InvalidationBus[] = [];
+  const strategy = definition.create({
+    cache,
+    db,
+    cacheTtlMs: config.cacheTtlMs,
+    ...(replica && { replica }),
+    point: (name, jobId) => points.reach(name, jobId),
+    bus: (kind, name, onKey) => {
+      // Under _meta: (bookkeeping, never compared with the database), in the run's namespace.
+      const open = kind === 'pubsub' ? pubSubBus : streamBus;
+      const bus = open(config.redisUrl, config.keyPrefix, config.redis, metaKey('bus', name), onKey);
+      buses.push(bus);
+      return bus;
+    },
+  });
 
   return {
     async serve(id, op) {
@@ -47,7 +62,7 @@ export function builtinServer(definition: StrategyDefinition, config: AppConfig,
     },
     close: async () => {
       strategy.close?.();
-      await Promise.all([cache.close(), db.close(), replica?.db.close()]);
+      await Promise.all([cache.close(), db.close(), replica?.db.close(), ...buses.map((b) => b.close())]);
     },
   };
 }

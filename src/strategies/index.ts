@@ -16,6 +16,7 @@ import { replicaWriteWaits } from './replica-write-waits.js';
 import { saga } from './saga.js';
 import type { StrategyDefinition } from './strategy.js';
 import { twoPhaseCommit } from './two-phase-commit.js';
+import { durableBus, l1ShortTtl, naiveBus, versionedL1 } from './two-tier.js';
 import { versioned } from './versioned.js';
 import { writeBehind } from './write-behind.js';
 import { writeThrough } from './write-through.js';
@@ -38,6 +39,10 @@ export const strategies: Record<string, StrategyDefinition> = Object.fromEntries
     writeBehind,
     durableWriteBehind,
     outbox,
+    naiveBus,
+    l1ShortTtl,
+    durableBus,
+    versionedL1,
     replicaFill,
     replicaLsnCheck,
     replicaDoubleDelete,

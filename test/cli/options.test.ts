@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_SAMPLE, parseDriverSettings, parseDuration, parseOutputFile, parseSampleSize, parseSeed, parseShare, parseStackMode } from '../../src/cli/options.js';
+import { MAX_APPS, MAX_SAMPLE, parseApps, parseDriverSettings, parseInclude, parseDuration, parseOutputFile, parseSampleSize, parseSeed, parseShare, parseStackMode } from '../../src/cli/options.js';
 import { closest, resolveNames } from '../../src/commands/resolve.js';
 import { selectRuns } from '../../src/commands/run.js';
 import { LabError } from '../../src/errors.js';
@@ -111,6 +111,38 @@ describe('argv handling', () => {
     );
   });
 
+  it('leaves suite scenarios out of --all unless --include names their suite; a name runs one anyway', () => {
+    const [first] = scenarios;
+    if (first === undefined) throw new Error('no scenarios');
+    const extra = { ...first, name: 'suite-test/extra', suite: 'distributed' as const };
+    scenarios.push(extra);
+    try {
+      const names = (include?: ('load' | 'distributed')[]): string[] =>
+        selectRuns({ scenarios: [], all: true, strategies: [], include }).map((r) => r.scenario.name);
+      expect(names()).not.toContain('suite-test/extra');
+      expect(names(['load'])).not.toContain('suite-test/extra');
+      expect(names(['distributed'])).toContain('suite-test/extra');
+      expect(names(['distributed']).length).toBe(names().length + scenarios.filter((s) => s.suite === 'distributed').length);
+      expect(selectRuns({ scenarios: ['suite-test/extra'], all: false, strategies: [] }).map((r) => r.scenario.name)).toEqual(['suite-test/extra']);
+      expect(selectRuns({ scenarios: ['suite-test'], all: false, strategies: [] }).map((r) => r.scenario.name)).toEqual(['suite-test/extra']);
+    } finally {
+      scenarios.splice(scenarios.indexOf(extra), 1);
+    }
+  });
+
+  it('takes --include suite names and --apps counts, naming what is valid otherwise', () => {
+    expect(parseInclude(undefined)).toBeUndefined();
+    expect(parseInclude(['load', 'distributed', 'load'])).toEqual(['load', 'distributed']);
+    for (const bad of [['loads'], ['distributed', ''], []]) {
+      expect(usage(() => parseInclude(bad)).hint).toContain('valid suites: load, distributed');
+    }
+    expect(parseApps(undefined)).toBeUndefined();
+    expect(parseApps('3')).toBe(3);
+    for (const bad of ['0', '-1', '1.5', 'two', String(MAX_APPS + 1)]) {
+      expect(usage(() => parseApps(bad)).message).toContain(`--apps takes a whole number from 1 to ${MAX_APPS}`);
+    }
+  });
+
   it('selects a scenario with all its strategies, or only those asked for', () => {
     const all = selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: [] });
     expect(all[0]?.strategies).toEqual(['write-through', 'two-phase-commit', 'saga', 'delete-on-write', 'event-sourcing']);
@@ -139,9 +171,9 @@ describe('argv handling', () => {
     expect(mine.map((r) => [r.scenario.name, r.strategies])).toEqual([['payment-double-spend', [payments]]]);
     const beside = selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: ['saga', 'pay'], modules: [payments] });
     expect(beside[0]?.strategies).toEqual(['saga', payments]);
-    // With --all a module goes to every scenario; those it cannot serve are not applicable when run.
+    // With --all a module goes to every scenario outside the suites; those it cannot serve are not applicable when run.
     expect(selectRuns({ scenarios: [], all: true, strategies: [], modules: [payments] }).map((r) => r.strategies)).toEqual(
-      scenarios.map(() => [payments]),
+      scenarios.filter((s) => s.suite === undefined).map(() => [payments]),
     );
     expect(usage(() => selectRuns({ scenarios: ['inventory-oversell'], all: false, strategies: [], modules: [payments] })).message).toContain(
       'pay does not implement order(), which inventory-oversell calls',
