@@ -254,14 +254,16 @@ function program(setExit: (code: number) => void): Command {
     .option('--redis-url <url>', 'external Redis (env REDIS_URL)')
     .option('--database-url <url>', 'external PostgreSQL (env DATABASE_URL)')
     .option('--toxiproxy-url <url>', 'external Toxiproxy API (env TOXIPROXY_URL)')
+    .option('--replica-database-url <url>', 'external read replica of --database-url (env REPLICA_DATABASE_URL)')
     .option('--json', 'print as JSON')
     .option('--no-color', 'plain output')
-    .action(async (flags: { stack?: string; redisUrl?: string; databaseUrl?: string; toxiproxyUrl?: string; json?: boolean; color?: boolean }) => {
+    .action(async (flags: { stack?: string; redisUrl?: string; databaseUrl?: string; toxiproxyUrl?: string; replicaDatabaseUrl?: string; json?: boolean; color?: boolean }) => {
       const report = await doctor({
         mode: parseStackMode(flags.stack),
         redisUrl: flags.redisUrl,
         databaseUrl: flags.databaseUrl,
         toxiproxyUrl: flags.toxiproxyUrl,
+        replicaDatabaseUrl: flags.replicaDatabaseUrl,
       });
       print(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctor(report, { color: flags.color === false ? false : undefined }));
       setExit(report.checks.every((c) => c.ok) ? 0 : 3);

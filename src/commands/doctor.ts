@@ -9,7 +9,7 @@ import { BINARY_CACHE } from '../stack/postgres-binaries.js';
 import { locatePostgresBinaries } from '../stack/postgres-server.js';
 import { locateRedisServer, redisServerVersion } from '../stack/redis-server.js';
 import { resolveStackOptions } from '../stack/resolve-options.js';
-import { checkPostgres, checkRedis, checkToxiproxy } from '../stack/service-checks.js';
+import { checkPostgres, checkReplica, checkRedis, checkToxiproxy } from '../stack/service-checks.js';
 import type { StackOptions } from '../stack/contract.js';
 
 export interface DoctorCheck {
@@ -56,6 +56,9 @@ export async function doctor(opts: StackOptions = {}): Promise<DoctorReport> {
       ? [
           check('Redis PING', true, () => checkRedis(resolved.redisUrl)),
           check('PostgreSQL SELECT 1', true, () => checkPostgres(resolved.databaseUrl)),
+          ...(resolved.replicaDatabaseUrl === undefined
+            ? []
+            : [check('read replica', true, () => checkReplica(resolved.replicaDatabaseUrl ?? ''))]),
           ...(resolved.toxiproxyUrl === undefined
             ? []
             : [check('Toxiproxy GET /version', true, () => checkToxiproxy(resolved.toxiproxyUrl ?? ''))]),

@@ -42,6 +42,30 @@ export async function checkPostgres(url: string): Promise<string> {
   }
 }
 
+/**
+ * A read replica the user runs: it answers, and it follows something (a logical subscriber with
+ * subscriptions, or a physical standby). Says which, and that the lab cannot inject its lag.
+ */
+export async function checkReplica(url: string): Promise<string> {
+  try {
+    return await withPostgres(url, async (client) => {
+      const result = await client.query<{ version: string; standby: boolean; subscriptions: number | null }>(
+        `SELECT current_setting('server_version') AS version, pg_is_in_recovery() AS standby,
+                (SELECT count(*)::int FROM pg_subscription WHERE subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())) AS subscriptions`,
+      );
+      const row = result.rows[0];
+      const follows = row?.standby ? 'a physical standby' : `a logical subscriber with ${row?.subscriptions ?? 0} subscription(s) in this database`;
+      return `SELECT ok, PostgreSQL ${row?.version ?? '?'}, ${follows}; the lab reads it but cannot inject its lag, so replica-lag-stale-fill is skipped`;
+    });
+  } catch (err) {
+    throw environmentError(
+      `the read replica at ${redactPassword(url)} is not usable: ${message(err)}`,
+      'check --replica-database-url / REPLICA_DATABASE_URL (user, password, database)',
+      err,
+    );
+  }
+}
+
 export async function checkToxiproxy(url: string): Promise<string> {
   try {
     return `version ${await new ToxiproxyApi(url).version()}`;

@@ -40,4 +40,19 @@ describe('doctor', () => {
     expect(toxiproxy?.detail).toContain('ECONNREFUSED');
     expect(toxiproxy?.fix).toContain('--toxiproxy-url');
   });
+
+  it('checks a read replica given with --replica-database-url, and says the lab cannot inject its lag', async () => {
+    const urls = { redisUrl: inject('redisUrl'), databaseUrl: inject('databaseUrl') };
+    // The suite's PostgreSQL answers but follows nothing: a subscriber with no subscription.
+    const answering = await doctor({ ...urls, replicaDatabaseUrl: inject('databaseUrl') });
+    const replica = answering.checks.find((check) => check.name === 'read replica');
+    expect(replica?.ok).toBe(true);
+    expect(replica?.detail).toMatch(/PostgreSQL \d+.*0 subscription\(s\).*replica-lag-stale-fill is skipped/);
+    const dead = new URL(inject('databaseUrl'));
+    dead.port = String(await freeTcpPort());
+    const refused = (await doctor({ ...urls, replicaDatabaseUrl: dead.toString() })).checks.find((check) => check.name === 'read replica');
+    expect(refused?.ok).toBe(false);
+    expect(refused?.fix).toContain('--replica-database-url');
+    expect((await doctor(urls)).checks.map((check) => check.name)).not.toContain('read replica');
+  });
 });
