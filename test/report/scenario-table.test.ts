@@ -44,6 +44,14 @@ describe('renderScenarioList', () => {
     expect(text).toContain('3 scenarios');
   });
 
+  it('names the servers a scenario needs beyond Redis and PostgreSQL under its name', () => {
+    const replica = { name: 'replica-lag', summary: 'A lagging replica.', strategies: ['replica-fill'], faults: [], suite: 'distributed', servers: ['read replica'] };
+    const both = { ...replica, name: 'both', apps: 2 };
+    const text = renderScenarioList([replica, both], { color: false });
+    expect(text).toMatch(/│ \(read replica\)\s+│/);
+    expect(text).toMatch(/│ \(2 apps, read replica\)\s+│/);
+  });
+
   it('says so when there are no scenarios', () => {
     expect(renderScenarioList([], { color: false })).toBe('no scenarios found\n');
   });
