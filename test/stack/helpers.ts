@@ -134,6 +134,8 @@ function readlinkSafe(path: string): string {
  */
 export async function spawnStackOwner(
   then: 'wait' | 'exit' | 'keep-and-exit' = 'wait',
+  /** Also start the read replica and have it follow the run's schema (a walsender, an apply worker). */
+  replica = false,
 ): Promise<{ child: ChildProcess; runId: string; dir: string; stderr: () => string }> {
   const stackModule = join(packageRoot(), 'dist', 'src', 'stack', 'stack.js');
   if (!existsSync(stackModule)) throw new Error(`${stackModule} is missing: run "npm run build" first`);
@@ -145,6 +147,7 @@ export async function spawnStackOwner(
   const script = `
     const { startStack } = await import(${JSON.stringify(pathToFileURL(stackModule).href)});
     const stack = await startStack({ mode: 'local', keep: ${then === 'keep-and-exit'}, log: (line) => process.stderr.write(line + '\\n') });
+    ${replica ? 'await (await stack.readReplica()).replicate(stack.schema, []);' : ''}
     process.stdout.write(JSON.stringify({ runId: stack.runId }) + '\\n');
     ${finish}
   `;

@@ -28,6 +28,21 @@ describe('reaper', () => {
     expect(await goneWithin(owner.dir)).toBe(true);
   });
 
+  it('removes both postmasters of a SIGKILLed run that had a read replica following, with their backends', async () => {
+    const owner = await spawnStackOwner('wait', true);
+    const { pids, all } = serverPids(owner.dir);
+    expect(pids).toHaveLength(4);
+    expect(existsSync(join(owner.dir, 'replica'))).toBe(true);
+
+    owner.child.kill('SIGKILL');
+    await exitOf(owner.child);
+    expect(pids.filter(pidAlive).length).toBeGreaterThanOrEqual(3);
+
+    await reapDeadStacks(() => undefined);
+    expect(await pidsStillAlive(all)).toEqual([]);
+    expect(await goneWithin(owner.dir)).toBe(true);
+  });
+
   it('never signals a recorded PID that is no longer one of ours, nor a kept or live stack', async () => {
     const bystander = spawn('sleep', ['30'], { stdio: 'ignore' });
     const deadOwner = spawn('true');
