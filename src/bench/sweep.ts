@@ -14,7 +14,7 @@ export type BenchProgress = (done: number, total: number, label: string) => void
 
 /** Clients for the CPU limit: enough to keep this machine busy whatever C is. */
 const CPU_CLIENTS = 50;
-/** Calibration rounds; each figure is the median (the CPU limit: the best) of its rounds. */
+/** Calibration rounds; h is the median of its rounds, the CPU limit the best, the baseline the median round's. */
 const ROUNDS = 3;
 
 const median = (xs: number[]): number => {
@@ -46,8 +46,8 @@ export async function sweep(
   progress: BenchProgress,
   stopIfInterrupted: () => void,
 ): Promise<{ calibration: BenchCalibration; points: BenchPoint[] }> {
-  /** Each calibration load runs this long, in ROUNDS alternating rounds (this machine is shared: neighbours come and go). */
-  const calibrationMs = s.quick ? 400 : 1000;
+  // Calibration runs in ROUNDS alternating rounds: a shared machine's neighbours come and go.
+  const { calibrationMs } = s;
   const total = 4 + 4 * ROUNDS + s.hitRates.length;
   let done = 0;
   const step = async (label: string, spec: LoadSpec): Promise<LoadReport> => {
@@ -86,7 +86,7 @@ export async function sweep(
       const cpu = await step(`CPU limit, hits, ${cpuClients} clients (${of})`, load(cpuClients, calibrationMs, allHits));
       rounds.push({ h, cpu, hitPath, baseline });
     }
-    const miss1 = await step('database time D, misses, 1 client', load(1, s.quick ? 1000 : 2000, hotCold(0)));
+    const miss1 = await step('database time D, misses, 1 client', load(1, 2 * calibrationMs, hotCold(0)));
     const hit1 = rounds[0]!.h;
     if (hit1.counts.hits === 0 || miss1.counts.misses === 0) {
       throw environmentError(
@@ -94,15 +94,18 @@ export async function sweep(
         'bench a strategy whose reads go through cache-aside (cache-aside, write-through, delete-on-write, ...)',
       );
     }
+    // The baseline pair of the round with the median ratio: each round's pair ran back to back,
+    // so its ratio is the least disturbed by neighbours, and the figures shown are that ratio's own.
+    const ratioOf = (r: (typeof rounds)[number]): number => (r.baseline.throughput > 0 ? r.hitPath.throughput / r.baseline.throughput : 0);
+    const pair = [...rounds].sort((a, b) => ratioOf(a) - ratioOf(b))[Math.floor(rounds.length / 2)]!;
     const calibration: BenchCalibration = {
       hMs: median(rounds.map((r) => r.h.latency.hits.meanMs)),
       dMs: miss1.stores.dbStatementMs / miss1.counts.misses,
       cpuLimit: Math.max(...rounds.map((r) => r.cpu.throughput)),
       cpuLimitConcurrency: cpuClients,
-      hitPathThroughput: median(rounds.map((r) => r.hitPath.throughput)),
-      baselineThroughput: median(rounds.map((r) => r.baseline.throughput)),
-      // Each round's pair ran back to back: its ratio is the least disturbed by neighbours.
-      baselineRatio: median(rounds.map((r) => (r.baseline.throughput > 0 ? r.hitPath.throughput / r.baseline.throughput : 0))),
+      hitPathThroughput: pair.hitPath.throughput,
+      baselineThroughput: pair.baseline.throughput,
+      baselineRatio: ratioOf(pair),
       redisPerHit: hit1.stores.redisCommands / hit1.counts.requests,
       redisPerMiss: miss1.stores.redisCommands / miss1.counts.requests,
       dbPerMiss: miss1.stores.dbStatements / miss1.counts.misses,
@@ -124,9 +127,11 @@ export function pointOf(hitRate: number, r: LoadReport, c: BenchCalibration, s: 
   const classified = r.counts.hits + r.counts.misses;
   const measuredHitRate = classified > 0 ? r.counts.hits / classified : 0;
   const seconds = r.elapsedMs / 1000;
+  // D as the database gave it at this point (its connections busy side by side), else one client's.
+  const dMs = r.counts.misses > 0 && r.stores.dbStatements > 0 ? (r.stores.dbStatementMs / r.stores.dbStatements) * c.dbPerMiss : c.dMs;
   const model = predict({
     hMs: c.hMs,
-    dMs: c.dMs,
+    dMs,
     missRate: 1 - measuredHitRate,
     concurrency: s.concurrency,
     pool: s.pool,
@@ -139,6 +144,7 @@ export function pointOf(hitRate: number, r: LoadReport, c: BenchCalibration, s: 
   return {
     hitRate,
     measuredHitRate,
+    dMs,
     requests: r.counts.requests,
     errors: r.counts.fail + r.counts.unknown,
     throughput: r.throughput,

@@ -21,6 +21,8 @@ export interface BenchCommandOptions {
   /** Per hit rate, ms; --quick makes it 2 s. */
   durationMs: number;
   quick: boolean;
+  /** Each calibration load, ms; default 400 with quick, else 1000. */
+  calibrationMs?: number;
   stack: Omit<StackOptions, 'redisPersistence' | 'runId' | 'log' | 'keep'>;
   redis: RedisSettings;
   pg: PgSettings;
@@ -51,6 +53,7 @@ export async function benchCommand(opts: BenchCommandOptions): Promise<BenchRepo
     dbLatencyMs: opts.dbLatencyMs,
     durationMs,
     quick: opts.quick,
+    calibrationMs: opts.calibrationMs ?? (opts.quick ? 400 : 1000),
     hotKeys: HOT_KEYS,
     coldKeys: coldKeysFor({ ...opts, durationMs }),
   };

@@ -26,7 +26,7 @@ export function renderBench(report: BenchReport, opts: { color?: boolean } = {})
     '',
     paint.bold('Model inputs, measured in this run'),
     `  h  ${ms(c.hMs)} ms   a cache hit, one client`,
-    `  D  ${ms(c.dMs)} ms   database time of a miss (${figure(c.dbPerMiss)} statement${c.dbPerMiss === 1 ? '' : 's'}), one client`,
+    `  D  database time of a miss (${figure(c.dbPerMiss)} statement${c.dbPerMiss === 1 ? '' : 's'}), measured at each point (column D); ${ms(c.dMs)} ms at one client`,
     `  CPU limit  ${figure(c.cpuLimit)} req/s   hits only, ${c.cpuLimitConcurrency} clients`,
     `  throughput = min(C / (h + m·D), P / (m·D), CPU limit); mean latency = C / throughput; m = measured miss rate`,
     '',
@@ -36,12 +36,13 @@ export function renderBench(report: BenchReport, opts: { color?: boolean } = {})
     '',
   );
 
-  const main = newTable(paint, ['hit rate', 'measured', 'req/s', 'model', 'Δ', 'mean ms', 'model', 'bound', "Little's"]);
+  const main = newTable(paint, ['hit rate', 'measured', 'D ms', 'req/s', 'model', 'Δ', 'mean ms', 'model', 'bound', "Little's"]);
   for (const p of report.points) {
     const off = Math.abs(p.model.throughputError) > MODEL_TOLERANCE;
     main.push([
       pct(p.hitRate),
       pct(p.measuredHitRate),
+      ms(p.dMs),
       figure(p.throughput),
       figure(p.model.throughput),
       off ? paint.yellow(signed(p.model.throughputError)) : signed(p.model.throughputError),

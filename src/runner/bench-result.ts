@@ -31,6 +31,8 @@ export interface BenchSettings {
   /** Per hit rate, ms. */
   durationMs: number;
   quick: boolean;
+  /** Each calibration load, ms (three rounds of four; D's load runs twice as long). */
+  calibrationMs: number;
   /** Keys kept cached (the working set) and keys read once each (the misses). */
   hotKeys: number;
   coldKeys: number;
@@ -40,14 +42,14 @@ export interface BenchSettings {
 export interface BenchCalibration {
   /** Mean latency of a hit at one client, ms. */
   hMs: number;
-  /** Mean database time of a miss at one client (its connection held), ms, the toxic included. */
+  /** Mean database time of a miss at one client (its connection held), ms, the toxic included; each point measures its own. */
   dMs: number;
   /** Hit-path throughput at max(C, 50) clients: this machine's limit, requests/s. */
   cpuLimit: number;
   cpuLimitConcurrency: number;
-  /** Hit-path throughput at C clients. */
+  /** Hit-path throughput at C clients (of the calibration round whose ratio to the baseline is the median). */
   hitPathThroughput: number;
-  /** A bare ioredis GET from the app process through the same proxied link, at C clients. */
+  /** A bare ioredis GET from the app process through the same proxied link, at C clients, right after that hit-path load. */
   baselineThroughput: number;
   /** hitPathThroughput / baselineThroughput. */
   baselineRatio: number;
@@ -61,6 +63,8 @@ export interface BenchPoint {
   hitRate: number;
   /** Hits / (hits + misses), as the strategy reported each read. */
   measuredHitRate: number;
+  /** Database time of a miss at this point (its statements' connection time), ms: the model's D here. */
+  dMs: number;
   requests: number;
   errors: number;
   throughput: number;
