@@ -1,7 +1,9 @@
+import { newStoreCounters } from '../drivers/counters.js';
 import { createDbDriver } from '../drivers/postgres.js';
 import { listen } from '../drivers/postgres-listen.js';
-import { createRedisDriver, metaKey } from '../drivers/redis.js';
+import { createRedisGetter, type RedisGetter } from '../drivers/redis-baseline.js';
 import { pubSubBus, streamBus, type InvalidationBus } from '../drivers/redis-bus.js';
+import { createRedisDriver, metaKey } from '../drivers/redis.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
 import type { OpResult, StrategyDefinition } from '../strategies/strategy.js';
 import type { AppServer } from './app-server.js';
@@ -10,8 +12,10 @@ import type { AppConfig } from './protocol.js';
 
 /** A built-in strategy on the lab's drivers, which answer ok/fail/unknown and never throw. */
 export function builtinServer(definition: StrategyDefinition, config: AppConfig, points: FaultPoints): AppServer {
-  const cache = createRedisDriver(config.redisUrl, config.keyPrefix, config.redis);
-  const db = createDbDriver(config.databaseUrl, config.schema, config.pg);
+  const counters = newStoreCounters();
+  const cache = createRedisDriver(config.redisUrl, config.keyPrefix, config.redis, counters);
+  const db = createDbDriver(config.databaseUrl, config.schema, config.pg, counters);
+  let getter: RedisGetter | undefined;
   const replicaUrl = config.replica?.databaseUrl ?? '';
   const replica = config.replica && {
     db: createDbDriver(replicaUrl, config.schema, config.pg),
@@ -60,8 +64,11 @@ export function builtinServer(definition: StrategyDefinition, config: AppConfig,
       const [r, d, rd] = await Promise.all([cache.ping(), db.query('SELECT 1'), replica?.db.query('SELECT 1')]);
       return { redis: r.outcome === 'ok', db: d.outcome === 'ok' && (rd === undefined || rd.outcome === 'ok'), idle: strategy.idle?.() ?? true };
     },
+    counters,
+    redisGet: async (key) => ({ outcome: await (getter ??= createRedisGetter(config.redisUrl, config.keyPrefix, config.redis, counters)).get(key) }),
     close: async () => {
       strategy.close?.();
+      getter?.close();
       await Promise.all([cache.close(), db.close(), replica?.db.close(), ...buses.map((b) => b.close())]);
     },
   };
