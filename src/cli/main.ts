@@ -26,7 +26,9 @@ import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
 import { packageRoot } from '../stack/entry-points.js';
+import { parseSchedule } from '../runner/schedule.js';
 import { checkAction, type CheckFlags } from './check-action.js';
+import { addExploreCommand } from './explore-action.js';
 import { parseDriverSettings, parseOutputFile, parseSeed, parseShard, parseStackMode } from './options.js';
 import { createProgress } from './progress.js';
 import { secretMask } from './secrets.js';
@@ -54,6 +56,7 @@ interface RunFlags {
   redisStartCommand?: string;
   driver: string[];
   shard?: string;
+  schedule?: string;
   verbose?: boolean;
   color?: boolean;
 }
@@ -95,6 +98,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
   const drivers = parseDriverSettings(flags.driver);
   const junit = flags.junit === undefined ? undefined : parseOutputFile('--junit', flags.junit);
   const html = flags.report === undefined ? undefined : parseOutputFile('--report', flags.report);
+  const schedule = flags.schedule === undefined ? undefined : parseSchedule(flags.schedule);
   const progress = createProgress({ verbose: flags.verbose ?? false, quiet: false });
   // Shutdown in order: the first signal stops the workload, undoes the faults, removes the run's
   // data and proxies, then stops the servers (runCommand does it, seeing the abort); a second one
@@ -118,6 +122,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
       all: all || (flags.all ?? false),
       strategies: flags.strategy,
       shard,
+      schedule,
       strategyModules: flags.strategyModule,
       expect: flags.expect,
       seed,
@@ -198,12 +203,15 @@ function program(setExit: (code: number) => void): Command {
       .command('run')
       .description('run scenarios against their strategies and report what the stores hold')
       .argument('[scenario...]', 'scenario names (cachelab list)')
-      .option('--all', 'every scenario'),
+      .option('--all', 'every scenario')
+      .option('--schedule <op@point:fault;...>', "instead of the scenario's scripted faults, this fault schedule (as cachelab explore prints it); expected consistent"),
   ).action(async (names: string[], flags: RunFlags) => setExit(await run(names, flags, false)));
 
   addRunFlags(cli.command('matrix').description('every scenario x strategy, then the matrix table')).action(
     async (flags: RunFlags) => setExit(await run([], flags, true, true)),
   );
+
+  addExploreCommand(cli, setExit, { print, printError, mask });
 
   cli
     .command('merge')

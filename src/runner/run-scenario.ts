@@ -5,13 +5,15 @@ import { diffStores } from '../checkers/diff.js';
 import { createFaultInjector } from '../drivers/fault-injector.js';
 import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
-import { AppProcess, type AppAnswer, type Hit } from './app-process.js';
+import type { AppKeeper } from './app-keeper.js';
+import { AppProcess, type AppAnswer, type AppHandlers, type Hit } from './app-process.js';
 import { interruptedError, LabError } from '../errors.js';
 import { History } from '../history/history.js';
 import type { StrategyResult, TimelineEntry } from './result.js';
 import { describePersistence, type Stack } from '../stack/contract.js';
 import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
+import { formatSchedule, scheduledRules, type Schedule } from './schedule.js';
 import { LabStores } from './stores.js';
 import { planStrategy, skippedResult, type ModuleRun } from './strategy-plan.js';
 
@@ -46,6 +48,17 @@ export interface RunOptions {
    * waits let go), the faults are undone, and runScenario rejects with an interrupted LabError.
    */
   signal?: AbortSignal;
+  /**
+   * A fault schedule that replaces the scenario's scripted network and process faults (its holds
+   * stay): the workload's own ctx.inject() does nothing, a process a fault killed is started again
+   * before the next operation, and the result is expected consistent. Entries never reached are
+   * listed in the result, not problems: an earlier fault may have sent the op another way.
+   */
+  schedule?: Schedule;
+  /** Record every fault point each op passes (result.pointsPassed): the windows explore draws from. */
+  tracePoints?: boolean;
+  /** Keeps the app process between runs (see AppKeeper); without it every run starts its own. */
+  apps?: AppKeeper;
 }
 
 /**
@@ -70,8 +83,11 @@ export async function runScenario(
   const base = {
     scenario: scenario.name,
     strategy: strategyName,
-    expected: plan.expectation.expect,
-    expectation: plan.expectation.why,
+    expected: options.schedule ? ('consistent' as const) : plan.expectation.expect,
+    expectation: options.schedule
+      ? `under the fault schedule ${formatSchedule(options.schedule)}: a strategy that holds keeps the stores consistent whatever the faults`
+      : plan.expectation.why,
+    ...(options.schedule && { schedule: { text: formatSchedule(options.schedule), unreached: [] as string[] } }),
     ...(needs.length > 0 && {
       redisPersistence: { setting: stack.redisPersistence, source: stack.mode === 'local' ? ('local stack' as const) : ('server' as const) },
     }),
@@ -96,7 +112,10 @@ export async function runScenario(
   /** What went wrong with the run itself (not the system under test): each makes the result unknown. */
   const problems: string[] = [];
   let app: AppProcess | undefined;
-  const { signal } = options;
+  /** The app was handed back to options.apps at the end: not ours to kill. */
+  let kept = false;
+  const { signal, schedule } = options;
+  const passed: Hit[] = [];
   const interrupt = (): void => {
     faults.releaseAll();
     void app?.kill();
@@ -125,41 +144,62 @@ export async function runScenario(
     };
 
     // Points to arm: every rule's point, and every point a hold waits for (to hear about it).
-    const rules = scenario.faults.filter((r) => r.strategies === undefined || r.strategies.includes(strategyName));
+    const own = scenario.faults.filter((r) => r.strategies === undefined || r.strategies.includes(strategyName));
+    const rules = schedule ? scheduledRules(own, schedule) : own;
     const armed: { point: FaultPoint; opId: string }[] = rules.map((r) => ({ point: r.point, opId: r.op }));
     for (const rule of rules) {
       for (const f of rule.inject) if (f.kind === 'hold-until' && f.point !== 'done') armed.push({ point: f.point, opId: f.op });
     }
 
+    /** A fault the lab could not inject at a point (the proxy failed): thrown once the workload returns. */
+    let injectError: Error | undefined;
     const onHit = async (hit: Hit): Promise<void> => {
       faults.reached(hit);
+      if (options.tracePoints) passed.push(hit);
       const rule = rules.find((r) => r.op === hit.opId && r.point === hit.point);
       if (!rule) return;
-      for (const fault of rule.inject) {
-        await faults.inject(fault, { op: hit.opId, point: hit.point }, rule.until === 'heal' ? 'heal' : hit.opId, app);
-      }
-    };
-    /** A fresh app process, or undefined (with the reason in problems) when it cannot start. */
-    const startApp = async (): Promise<AppProcess | undefined> => {
-      let started: AppProcess;
       try {
-        started = await AppProcess.start(config, onHit, options.log);
+        for (const fault of rule.inject) {
+          await faults.inject(fault, { op: hit.opId, point: hit.point }, rule.until === 'heal' ? 'heal' : hit.opId, app);
+        }
       } catch (err) {
-        problems.push(`the app process could not start: ${err instanceof Error ? err.message : String(err)}`);
-        return undefined;
+        injectError ??= err instanceof Error ? err : new Error(String(err));
       }
-      void started.exited.then(() => {
-        if (started.unexpectedExit !== undefined) problems.push(started.unexpectedExit);
-      });
-      started.arm(armed.filter((a) => !faults.hasReached(a)));
-      return started;
     };
-    const settle = (): Promise<void> => settleLinks(app, settleTimeoutMs);
+    const handlers: AppHandlers = { onHit, ...(options.tracePoints && { onPassed: (hit: Hit) => passed.push(hit) }) };
+    /** The kept app process, or a fresh one, or undefined (with the reason in problems) when it cannot start. */
+    const startApp = async (): Promise<AppProcess | undefined> => {
+      let started = plan.modulePath ? undefined : await options.apps?.take(config);
+      if (!started) {
+        try {
+          started = await AppProcess.start(config, handlers, options.log);
+          options.apps?.started();
+        } catch (err) {
+          problems.push(`the app process could not start: ${err instanceof Error ? err.message : String(err)}`);
+          return undefined;
+        }
+      }
+      const serving = started;
+      void serving.exited.then(() => {
+        if (serving.unexpectedExit !== undefined && !kept) problems.push(serving.unexpectedExit);
+      });
+      serving.attach(handlers, options.tracePoints ?? false);
+      serving.arm(armed.filter((a) => !faults.hasReached(a)));
+      return serving;
+    };
+    const settle = (): Promise<boolean> => settleLinks(app, settleTimeoutMs);
     app = await startApp();
+    /** Under a schedule, a process a fault killed is started again before the next operation, as a supervisor would. */
+    const supervise = async (): Promise<void> => {
+      if (!schedule) return;
+      if (faults.redisDown) await ctx.startRedis();
+      if (app && !app.running) await ctx.restartApp();
+    };
 
     const ctx: WorkloadContext = {
       invoke: async (client, id, op) => {
         stopIfInterrupted();
+        await supervise();
         const record = history.invoke(id, client, op);
         const answer: AppAnswer = app ? await app.invoke(id, op) : { outcome: 'fail', error: 'no app process is running' };
         history.complete(record, answer.outcome, answer.value, answer.error);
@@ -176,21 +216,26 @@ export async function runScenario(
         }
         return faults.whenReached(opId, point);
       },
-      inject: (fault) => faults.inject(fault, 'workload', WORKLOAD_SCOPE, app),
+      // Under a schedule the workload's own faults are the script the schedule replaces.
+      inject: (fault) => (schedule ? Promise.resolve() : faults.inject(fault, 'workload', WORKLOAD_SCOPE, app)),
       heal: async () => {
         if (await faults.undo(WORKLOAD_SCOPE)) await settle();
       },
       restartApp: async () => {
         stopIfInterrupted();
+        if (schedule && app?.running) return;
         if (app) await app.kill();
         app = await startApp();
         if (app) faults.started('app', `app restarted (pid ${app.pid}), memory empty`);
       },
       startRedis: async () => {
+        if (schedule && !faults.redisDown) return;
         await stack.startRedis();
         faults.started('redis', 'redis-server started again');
       },
-      settle,
+      settle: async () => {
+        await settle();
+      },
     };
 
     try {
@@ -200,18 +245,29 @@ export async function runScenario(
       problems.push(`the workload stopped early: ${err instanceof Error ? err.message : String(err)}`);
     }
     stopIfInterrupted();
+    if (injectError) throw injectError;
 
     // Heal: every fault removed, then wait for the app's links before judging.
     await faults.undoAll();
     await injector.heal(proxyNames);
     if (faults.redisDown) await ctx.startRedis();
-    await settle();
+    const settled = await settle();
     history.closeInFlight('still in flight when the workload ended');
-    await app?.stop();
+    if (options.apps && !plan.modulePath && app?.running && settled) {
+      // Idle and answering: the next run may serve with it (it stops nothing in between).
+      options.apps.keep(app, config);
+      kept = true;
+    } else {
+      await app?.stop();
+    }
 
-    for (const rule of rules) {
-      if (!faults.hasReached({ point: rule.point, opId: rule.op })) {
-        problems.push(`fault point ${rule.point} was armed for ${rule.op}, which never reached it: the run did not test the window it claims to`);
+    if (schedule) {
+      base.schedule?.unreached.push(...schedule.filter((e) => !faults.hasReached({ point: e.point, opId: e.op })).map((e) => `${e.op}@${e.point}`));
+    } else {
+      for (const rule of rules) {
+        if (!faults.hasReached({ point: rule.point, opId: rule.op })) {
+          problems.push(`fault point ${rule.point} was armed for ${rule.op}, which never reached it: the run did not test the window it claims to`);
+        }
       }
     }
     problems.push(...faults.problems);
@@ -249,10 +305,11 @@ export async function runScenario(
       },
       finalAt,
       durationMs: Math.round(performance.now() - started),
+      ...(options.tracePoints && { pointsPassed: passed.map((h) => ({ op: h.opId, point: h.point })) }),
     };
   } finally {
     signal?.removeEventListener('abort', interrupt);
-    if (app) await app.kill().catch(() => undefined);
+    if (app && !kept) await app.kill().catch(() => undefined);
     await faults.undoAll().catch(() => undefined);
     await injector.heal(proxyNames).catch(() => undefined);
     await stores.close();
@@ -277,13 +334,15 @@ const NOT_JUDGED = 'The run could not judge this strategy: the findings of the r
 
 /**
  * Polls the app until both its links answer and its strategy's background work (a queue, a relay)
- * is done, or gives up at the deadline (the checkers still run). A dead app has nothing to wait for.
+ * is done (true), or gives up at the deadline (the checkers still run). A dead app has nothing to
+ * wait for (false).
  */
-async function settleLinks(app: AppProcess | undefined, timeoutMs: number): Promise<void> {
+async function settleLinks(app: AppProcess | undefined, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (app?.running && Date.now() < deadline) {
     const h = await app.health();
-    if (h.redis && h.db && h.idle) return;
+    if (h.redis && h.db && h.idle) return true;
     await new Promise((r) => setTimeout(r, 25));
   }
+  return false;
 }
