@@ -34,6 +34,8 @@ export class ExploreTally {
   shrinkRuns = 0;
   notReproduced = 0;
   readonly minimal: MinimalSchedule[] = [];
+  /** Each exploration run in order: its schedule and verdict. */
+  readonly ran: { schedule: string; verdict: Verdict }[] = [];
   readonly #points = new Map<FaultPoint, PointTally>();
 
   constructor(private readonly replayOf: (schedule: string) => string) {}
@@ -41,6 +43,7 @@ export class ExploreTally {
   /** Counts a run; for a failing one, returns the minimal schedule that explains it, if one is known. */
   record(schedule: Schedule, verdict: Verdict): MinimalSchedule | undefined {
     this.runs++;
+    this.ran.push({ schedule: formatSchedule(schedule), verdict });
     for (const point of new Set(schedule.map((e) => e.point))) this.#point(point).faulted++;
     if (verdict === 'unknown') this.unknown++;
     if (verdict !== 'inconsistent') return undefined;

@@ -59,6 +59,8 @@ export interface ExploreReport {
   notReproduced: number;
   minimal: MinimalSchedule[];
   points: PointTally[];
+  /** Each exploration run in order (the same seed draws the same schedules). */
+  ran: { schedule: string; verdict: Verdict }[];
   /** App processes started, and runs served by a process kept from the run before. */
   app: { started: number; reused: number };
   interrupted: boolean;
@@ -116,6 +118,7 @@ export async function exploreCommand(opts: ExploreOptions): Promise<ExploreRepor
     notReproduced: tally.notReproduced,
     minimal: tally.minimal,
     points: tally.points(),
+    ran: tally.ran,
     app: { ...apps.counts },
     interrupted,
     notes,

@@ -290,7 +290,7 @@ export async function runScenario(
     return {
       ...base,
       verdict,
-      matches: verdict === plan.expectation.expect,
+      matches: verdict === base.expected,
       checks,
       diff: diffStores(final, displayOnlyKeys),
       bookkeeping: Object.entries(final.meta).map(([key, entry]) => ({ key, ...entry })),
