@@ -203,9 +203,10 @@ function program(setExit: (code: number) => void): Command {
       .command('run')
       .description('run scenarios against their strategies and report what the stores hold')
       .argument('[scenario...]', 'scenario names (cachelab list)')
-      .option('--all', 'every scenario')
-      .option('--schedule <op@point:fault;...>', "instead of the scenario's scripted faults, this fault schedule (as cachelab explore prints it); expected consistent"),
-  ).action(async (names: string[], flags: RunFlags) => setExit(await run(names, flags, false)));
+      .option('--all', 'every scenario'),
+  )
+    .option('--schedule <op@point:fault;...>', "instead of the scenario's scripted faults, this fault schedule (as cachelab explore prints it); expected consistent")
+    .action(async (names: string[], flags: RunFlags) => setExit(await run(names, flags, false)));
 
   addRunFlags(cli.command('matrix').description('every scenario x strategy, then the matrix table')).action(
     async (flags: RunFlags) => setExit(await run([], flags, true, true)),
