@@ -169,17 +169,14 @@ export async function runScenario(
     const handlers: AppHandlers = { onHit, ...(options.tracePoints && { onPassed: (hit: Hit) => passed.push(hit) }) };
     /** The kept app process, or a fresh one, or undefined (with the reason in problems) when it cannot start. */
     const startApp = async (): Promise<AppProcess | undefined> => {
-      let started = plan.modulePath ? undefined : await options.apps?.take(config);
-      if (!started) {
-        try {
-          started = await AppProcess.start(config, handlers, options.log);
-          options.apps?.started();
-        } catch (err) {
-          problems.push(`the app process could not start: ${err instanceof Error ? err.message : String(err)}`);
-          return undefined;
-        }
+      const start = (): Promise<AppProcess> => AppProcess.start(config, handlers, options.log);
+      let serving: AppProcess;
+      try {
+        serving = options.apps && !plan.modulePath ? await options.apps.take(config, start) : await start();
+      } catch (err) {
+        problems.push(`the app process could not start: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
       }
-      const serving = started;
       void serving.exited.then(() => {
         if (serving.unexpectedExit !== undefined && !kept) problems.push(serving.unexpectedExit);
       });
