@@ -61,6 +61,31 @@ describe('cachelab explore (payment-double-spend, real Redis, PostgreSQL and pro
     expect(again.report.ran).toEqual(report.ran.slice(0, 5));
   });
 
+  it('stops on Ctrl-C with the results so far (exit 130 when it found no failing schedule)', async () => {
+    const child = execa('node', [cli, 'explore', 'payment-double-spend', '--strategy', 'delete-on-write', '--seed', '4', '--runs', '1000', '--faults', 'reset', '--json', ...external], {
+      env: { REDIS_URL: '', DATABASE_URL: '', TOXIPROXY_URL: '' },
+      reject: false,
+      timeout: 120_000,
+    });
+    let stderr = '';
+    await new Promise<void>((resolve) => {
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/run 3\/1000/.test(stderr)) resolve();
+      });
+      void child.then(() => resolve());
+    });
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toContain('SIGINT: stopping');
+    const report = JSON.parse(r.stdout) as ExploreReport;
+    expect(report.interrupted).toBe(true);
+    expect(report.runs).toBeGreaterThanOrEqual(3);
+    expect(report.runs).toBeLessThan(1000);
+    expect(report.ran).toHaveLength(report.runs);
+  });
+
   it('exits 2 naming what is valid, before starting anything', async () => {
     const [faults, schedule, strategy] = await Promise.all([
       cachelab(['explore', 'payment-double-spend', '--strategy', 'write-through', '--faults', 'reset,partition']),
