@@ -25,7 +25,7 @@ export interface PointTally {
 /**
  * The counts of an exploration as its runs come in. A failing run is explained by the first
  * minimal schedule it contains; one that contains none is new (the caller shrinks it and adds the
- * result) or did not fail again when replayed (`notReproduced`).
+ * result), unless that minimal schedule did not fail again when run once more (`notReproduced`).
  */
 export class ExploreTally {
   runs = 0;
@@ -53,7 +53,7 @@ export class ExploreTally {
     return known;
   }
 
-  /** A failing run's schedule was shrunk to `minimal` (in `runs` runs); undefined: its replay did not fail. */
+  /** A failing run's schedule was shrunk to `minimal` (in `runs` runs); undefined: that did not fail again. */
   shrunk(run: number, drawn: Schedule, minimal: Schedule | undefined, runs: number): MinimalSchedule | undefined {
     this.shrinkRuns += runs;
     if (!minimal) {

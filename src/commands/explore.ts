@@ -55,7 +55,7 @@ export interface ExploreReport {
   failing: number;
   unknown: number;
   shrinkRuns: number;
-  /** Failing runs whose schedule did not fail again when replayed for shrinking. */
+  /** Failing runs whose new minimal schedule did not fail again when run once more (timing-dependent): not reported. */
   notReproduced: number;
   minimal: MinimalSchedule[];
   points: PointTally[];
@@ -133,6 +133,7 @@ export async function exploreCommand(opts: ExploreOptions): Promise<ExploreRepor
     const runOptions: RunOptions = { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal, apps, holdTimeoutMs: 5000 };
     const verdictOf = async (schedule: Schedule): Promise<Verdict | 'skipped'> =>
       (await runScenario(scenario, strategy, stack, { ...runOptions, schedule })).verdict;
+    const fails = async (schedule: Schedule): Promise<boolean> => (await verdictOf(schedule)) === 'inconsistent';
 
     const first = await runScenario(scenario, strategy, stack, { ...runOptions, schedule: [], tracePoints: true });
     clean = { verdict: first.verdict, findings: first.verdict === 'consistent' ? [] : first.checks.flatMap((c) => c.findings) };
@@ -153,11 +154,16 @@ export async function exploreCommand(opts: ExploreOptions): Promise<ExploreRepor
       let line = `run ${index + 1}/${schedules.length}: ${verdict.padEnd(12)} ${formatSchedule(schedule)}`;
       if (verdict === 'inconsistent' && !known) {
         opts.progress(`${line}: new failure, shrinking`);
-        const shrunk = await shrinkSchedule(space, opts.seed, index, async (s) => (await verdictOf(s)) === 'inconsistent', () => opts.signal?.aborted ?? false, judged);
-        // Interrupted before the replay ended: neither reproduced nor not.
-        if (opts.signal?.aborted && !shrunk) break;
-        const found = tally.shrunk(index + 1, schedule, shrunk?.minimal, shrunk?.runs ?? 0);
-        line = found ? `  shrunk in ${shrunk?.runs ?? 0} runs to ${found.schedule}` : '  did not fail again when replayed: not shrunk';
+        judged.set(formatSchedule(schedule), true);
+        const shrunk = await shrinkSchedule(space, opts.seed, index, fails, () => opts.signal?.aborted ?? false, judged);
+        let runs = shrunk?.runs ?? 0;
+        // A minimal schedule not seen before is run once more: it is reported only if it fails again.
+        const fresh = shrunk && !tally.minimal.some((m) => m.schedule === formatSchedule(shrunk.minimal));
+        if (fresh && !opts.signal?.aborted) runs++;
+        const confirmed = shrunk && (!fresh || (!opts.signal?.aborted && (await fails(shrunk.minimal))));
+        if (opts.signal?.aborted && !confirmed) break;
+        const found = tally.shrunk(index + 1, schedule, confirmed ? shrunk.minimal : undefined, runs);
+        line = found ? `  shrunk in ${runs} runs to ${found.schedule}` : `  ${shrunk ? formatSchedule(shrunk.minimal) : 'it'} did not fail again when run once more: not reported`;
       } else if (known) {
         line += ` (contains ${known.schedule})`;
       }

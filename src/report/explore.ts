@@ -14,7 +14,7 @@ export function renderExplore(report: ExploreReport, opts: { color?: boolean } =
       `${report.runs - report.failing - report.unknown} consistent; ${report.shrinkRuns} more runs to shrink; ${report.minimal.length} distinct minimal schedule(s)`,
     `  ${seconds} s; app processes started ${report.app.started}, runs on a kept one ${report.app.reused}`,
   ];
-  if (report.notReproduced > 0) lines.push(paint.yellow(`  ${report.notReproduced} failing run(s) did not fail again when replayed: not shrunk (a timing-dependent failure)`));
+  if (report.notReproduced > 0) lines.push(paint.yellow(`  ${report.notReproduced} failing run(s) shrank to a schedule that did not fail again when run once more: not reported (a timing-dependent failure)`));
   for (const note of report.notes) lines.push(paint.yellow(`  ${note}`));
   if (report.interrupted) lines.push(paint.yellow('  interrupted: the results so far'));
   for (const m of report.minimal) {

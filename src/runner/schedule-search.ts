@@ -66,18 +66,18 @@ export type Judge = (schedule: Schedule) => Promise<boolean>;
 export interface Shrunk {
   /** The smallest schedule that still failed; the drawn one itself if none smaller did. */
   minimal: Schedule;
-  /** Runs it took, the replay of the drawn schedule included. */
+  /** Runs it took (candidates found in `judged` cost none). */
   runs: number;
 }
 
 /**
- * Shrinks drawn schedule `index` of `seed` (one that failed) with fast-check: it replays that
- * schedule first (`path`), then tries smaller ones, each judged by a real run. `judged` holds the
- * verdicts of candidates already run (by compact form), in this shrink or an earlier one of the
- * same exploration: those are not run again. The replay always runs. Returns undefined when the
- * replay did not fail (a failure that does not reproduce has nothing to shrink). `stop()` true
- * (Ctrl-C) makes every further candidate count as not failing, so fast-check ends at once with the
- * smallest failing schedule found so far.
+ * Shrinks drawn schedule `index` of `seed` (one that failed) with fast-check: it starts from that
+ * schedule (`path`) and tries smaller ones, each judged by a real run. `judged` holds the verdicts
+ * already known (by compact form): the drawn schedule's own, put there by the caller, and every
+ * candidate run in this shrink or an earlier one of the same exploration; those are not run again.
+ * Returns undefined when the drawn schedule, judged, does not fail. `stop()` true (Ctrl-C) makes
+ * every further candidate count as not failing, so fast-check ends at once with the smallest
+ * failing schedule found so far.
  */
 export async function shrinkSchedule(
   space: SearchSpace,
@@ -91,7 +91,7 @@ export async function shrinkSchedule(
   let smallest: Schedule | undefined;
   const fails = async (schedule: Schedule): Promise<boolean> => {
     const key = formatSchedule(schedule);
-    const known = runs === 0 ? undefined : judged.get(key);
+    const known = judged.get(key);
     if (known !== undefined) {
       if (known) smallest = schedule;
       return known;
