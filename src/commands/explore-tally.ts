@@ -1,26 +1,8 @@
 import type { Verdict } from '../checkers/checker.js';
 import { formatSchedule, type Schedule } from '../runner/schedule.js';
+import type { MinimalSchedule, PointTally } from '../runner/explore-result.js';
 import { containsSchedule } from '../runner/schedule-search.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
-
-/** A minimal failing schedule, with the command that replays it. */
-export interface MinimalSchedule {
-  schedule: string;
-  entries: Schedule;
-  /** `cachelab run <scenario> --strategy <s> --schedule '<schedule>'`: the same verdict every time. */
-  replay: string;
-  /** The exploration run (1-based) whose schedule was shrunk to it, and that schedule. */
-  foundAt: { run: number; schedule: string };
-  /** Exploration runs that failed with a schedule containing it. */
-  failingRuns: number;
-}
-
-/** Per fault point: runs that put a fault there, and failing runs whose minimal schedule has one there. */
-export interface PointTally {
-  point: FaultPoint;
-  faulted: number;
-  broke: number;
-}
 
 /**
  * The counts of an exploration as its runs come in. A failing run is explained by the first

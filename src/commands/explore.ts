@@ -11,7 +11,8 @@ import { drawSchedules, shrinkSchedule, windowsOf, type SearchSpace } from '../r
 import type { ModuleRun } from '../runner/strategy-plan.js';
 import type { Stack, StackOptions } from '../stack/contract.js';
 import { startStack } from '../stack/stack.js';
-import { ExploreTally, type MinimalSchedule, type PointTally } from './explore-tally.js';
+import type { ExploreReport } from '../runner/explore-result.js';
+import { ExploreTally } from './explore-tally.js';
 import { loadModules } from './modules.js';
 import { resolveNames } from './resolve.js';
 
@@ -38,41 +39,11 @@ export interface ExploreOptions {
   signal?: AbortSignal;
 }
 
-/** What `cachelab explore` found; `--json` prints it as it is. */
-export interface ExploreReport {
-  scenario: string;
-  strategy: string;
-  seed: number;
-  faults: FaultKind[];
-  maxFaults: number;
-  /** The op@point windows the clean run passed: where the schedules put their faults. */
-  windows: string[];
-  /** The run with no fault at all, which learned the windows. */
-  clean: { verdict: Verdict | 'skipped'; findings: string[] };
-  runsAsked: number;
-  /** Exploration runs done, and of them inconsistent and unknown; shrinking runs are counted apart. */
-  runs: number;
-  failing: number;
-  unknown: number;
-  shrinkRuns: number;
-  /** Failing runs whose new minimal schedule did not fail again when run once more (timing-dependent): not reported. */
-  notReproduced: number;
-  minimal: MinimalSchedule[];
-  points: PointTally[];
-  /** Each exploration run in order (the same seed draws the same schedules). */
-  ran: { schedule: string; verdict: Verdict }[];
-  /** App processes started, and runs served by a process kept from the run before. */
-  app: { started: number; reused: number };
-  interrupted: boolean;
-  notes: string[];
-  durationMs: number;
-}
-
 /** Picks the scenario and the one strategy, or says what is valid. */
 async function choose(opts: ExploreOptions): Promise<{ scenario: (typeof scenarios)[number]; strategy: string | ModuleRun }> {
-  const [name] = resolveNames('scenario', [opts.scenario], scenarios.map((s) => s.name));
-  const scenario = scenarios.find((s) => s.name === name);
-  if (!scenario) throw usageError(`explore takes one scenario, and "${opts.scenario}" is a group`, `name one of its scenarios (cachelab list)`);
+  const names = resolveNames('scenario', [opts.scenario], scenarios.map((s) => s.name));
+  const scenario = names.length === 1 ? scenarios.find((s) => s.name === names[0]) : undefined;
+  if (!scenario) throw usageError(`explore takes one scenario, and "${opts.scenario}" is a group`, `name one of its scenarios: ${names.join(', ')}`);
   const builtins = Object.keys(scenario.strategies);
   if ((opts.strategy === undefined) === (opts.strategyModule === undefined)) {
     throw usageError('explore runs one strategy: give --strategy <name> or --strategy-module <file>', `strategies of ${scenario.name}: ${builtins.join(', ')}`);

@@ -1,4 +1,4 @@
-import type { ExploreReport } from '../commands/explore.js';
+import type { ExploreReport } from '../runner/explore-result.js';
 import { palette } from './palette.js';
 import { newTable } from './table.js';
 
@@ -12,7 +12,7 @@ export function renderExplore(report: ExploreReport, opts: { color?: boolean } =
     `  clean run: ${report.clean.verdict}`,
     `  runs ${report.runs}${report.runs < report.runsAsked ? ` of ${report.runsAsked}` : ''}: ${paint.red(`${report.failing} failing`)}, ${paint.yellow(`${report.unknown} unknown`)}, ` +
       `${report.runs - report.failing - report.unknown} consistent; ${report.shrinkRuns} more runs to shrink; ${report.minimal.length} distinct minimal schedule(s)`,
-    `  ${seconds} s; app processes started ${report.app.started}, runs on a kept one ${report.app.reused}`,
+    `  ${seconds} s; app processes started ${report.app.started}; ${report.app.reused} times a run found one running (kept or spare)`,
   ];
   if (report.notReproduced > 0) lines.push(paint.yellow(`  ${report.notReproduced} failing run(s) shrank to a schedule that did not fail again when run once more: not reported (a timing-dependent failure)`));
   for (const note of report.notes) lines.push(paint.yellow(`  ${note}`));

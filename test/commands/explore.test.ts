@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, inject, it } from 'vitest';
-import type { ExploreReport } from '../../src/commands/explore.js';
+import type { ExploreReport } from '../../src/runner/explore-result.js';
 import type { RunReport } from '../../src/runner/result.js';
 
 const cli = join(import.meta.dirname, '../../bin/cachelab.js');
@@ -87,12 +87,14 @@ describe('cachelab explore (payment-double-spend, real Redis, PostgreSQL and pro
   });
 
   it('exits 2 naming what is valid, before starting anything', async () => {
-    const [faults, schedule, strategy] = await Promise.all([
+    const [faults, schedule, strategy, group] = await Promise.all([
       cachelab(['explore', 'payment-double-spend', '--strategy', 'write-through', '--faults', 'reset,partition']),
       cachelab(['run', 'payment-double-spend', '--schedule', 'p1@after-db-commit:drop-redis']),
       cachelab(['explore', 'payment-double-spend']),
+      cachelab(['explore', 'invalidation-race', '--strategy', 'cache-aside']),
     ]);
-    expect([faults.exitCode, schedule.exitCode, strategy.exitCode]).toEqual([2, 2, 2]);
+    expect([faults.exitCode, schedule.exitCode, strategy.exitCode, group.exitCode]).toEqual([2, 2, 2, 2]);
+    expect(group.stderr).toContain('name one of its scenarios: invalidation-race/');
     expect(faults.stderr).toContain('fault kinds: reset, latency, link-down, kill-app, kill-redis');
     expect(schedule.stderr).toContain('unknown fault "drop-redis"');
     expect(schedule.stderr).toContain('faults: reset-redis, reset-postgres');
