@@ -8,8 +8,19 @@ export class FaultPoints {
   readonly #armed = new Map<FaultPoint, Set<string>>();
   readonly #waiting = new Map<number, () => void>();
   #nextHit = 1;
+  #trace = false;
 
-  constructor(private readonly announce: (hitId: number, point: FaultPoint, opId: string) => void) {}
+  constructor(
+    private readonly announce: (hitId: number, point: FaultPoint, opId: string) => void,
+    /** Told of every point reached that is not armed, while tracing (the lab learns the windows). */
+    private readonly passed: (point: FaultPoint, opId: string) => void = () => undefined,
+  ) {}
+
+  /** Forgets every arming (a new run on the same process) and sets whether unarmed points are traced. */
+  reset(trace: boolean): void {
+    this.#armed.clear();
+    this.#trace = trace;
+  }
 
   arm(points: { point: FaultPoint; opId: string }[]): void {
     for (const { point, opId } of points) {
@@ -22,7 +33,10 @@ export class FaultPoints {
   /** Called by strategy code. Each arming fires once. */
   reach(point: FaultPoint, opId: string): Promise<void> | undefined {
     const ops = this.#armed.get(point);
-    if (!ops?.delete(opId)) return undefined;
+    if (!ops?.delete(opId)) {
+      if (this.#trace) this.passed(point, opId);
+      return undefined;
+    }
     const hitId = this.#nextHit++;
     return new Promise((resolve) => {
       this.#waiting.set(hitId, resolve);

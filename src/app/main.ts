@@ -22,7 +22,10 @@ if (!config || (!definition && !config.strategyModule) || !process.send) {
   process.exit(2);
 }
 
-const points = new FaultPoints((hitId, point, opId) => send({ type: 'hit', hitId, point, opId }));
+const points = new FaultPoints(
+  (hitId, point, opId) => send({ type: 'hit', hitId, point, opId }),
+  (point, opId) => send({ type: 'passed', point, opId }),
+);
 let server: AppServer;
 try {
   server = definition ? builtinServer(definition, config, points) : await startModuleServer(config.strategyModule ?? '', config, points);
@@ -48,6 +51,9 @@ process.on('message', (raw) => {
       break;
     case 'arm':
       points.arm(message.points);
+      break;
+    case 'reset-points':
+      points.reset(message.trace);
       break;
     case 'resume':
       points.resume(message.hitId);

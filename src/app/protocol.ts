@@ -29,6 +29,8 @@ export interface AppConfig {
 export type LabMessage =
   | { type: 'op'; id: string; op: ClientOp }
   | { type: 'arm'; points: { point: FaultPoint; opId: string }[] }
+  /** A new run on this process: disarm every point; with trace, report each unarmed point reached. */
+  | { type: 'reset-points'; trace: boolean }
   | { type: 'resume'; hitId: number }
   | { type: 'health'; id: number }
   /** Run a closed-loop load inside the app (src/app/load.ts); answered by load-report or load-refused. */
@@ -44,6 +46,8 @@ export type AppMessage =
    */
   | { type: 'result'; id: string; outcome: Outcome; value?: number | string | null; error?: string; strategyThrew?: boolean; problems?: string[] }
   | { type: 'hit'; hitId: number; point: FaultPoint; opId: string }
+  /** An unarmed point was reached (only while tracing): it goes on at once. */
+  | { type: 'passed'; point: FaultPoint; opId: string }
   /** idle: the strategy's background work (a queue, a relay) has nothing left to apply. */
   | { type: 'health'; id: number; redis: boolean; db: boolean; idle: boolean }
   | { type: 'load-report'; id: number; report: LoadReport }

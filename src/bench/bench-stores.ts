@@ -45,7 +45,7 @@ export async function setUpBench(
       redis: drivers.redis,
       pg: { ...drivers.pg, poolMax: settings.pool, idleTimeoutMs: 0, connectionTimeoutMs: 120_000, queryTimeoutMs: 120_000 },
     };
-    const app = await AppProcess.start(config, () => Promise.resolve(), log);
+    const app = await AppProcess.start(config, { onHit: () => Promise.resolve() }, log);
     return { stores, app };
   } catch (err) {
     await stores.close();

@@ -27,7 +27,9 @@ import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
 import { packageRoot } from '../stack/entry-points.js';
 import { addBenchOptions, benchAction, type BenchFlags } from './bench-action.js';
+import { parseSchedule } from '../runner/schedule.js';
 import { checkAction, type CheckFlags } from './check-action.js';
+import { addExploreCommand } from './explore-action.js';
 import { parseApps, parseDriverSettings, parseInclude, parseOutputFile, parseSeed, parseShard, parseStackMode } from './options.js';
 import { SUITES } from '../runner/scenario.js';
 import { createProgress } from './progress.js';
@@ -59,6 +61,7 @@ interface RunFlags {
   shard?: string;
   include?: string[];
   apps?: string;
+  schedule?: string;
   verbose?: boolean;
   color?: boolean;
 }
@@ -105,6 +108,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
   const drivers = parseDriverSettings(flags.driver);
   const junit = flags.junit === undefined ? undefined : parseOutputFile('--junit', flags.junit);
   const html = flags.report === undefined ? undefined : parseOutputFile('--report', flags.report);
+  const schedule = flags.schedule === undefined ? undefined : parseSchedule(flags.schedule);
   const progress = createProgress({ verbose: flags.verbose ?? false, quiet: false });
   // Shutdown in order: the first signal stops the workload, undoes the faults, removes the run's
   // data and proxies, then stops the servers (runCommand does it, seeing the abort); a second one
@@ -130,6 +134,7 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
       shard,
       include,
       apps,
+      schedule,
       strategyModules: flags.strategyModule,
       expect: flags.expect,
       seed,
@@ -230,7 +235,9 @@ function program(setExit: (code: number) => void): Command {
       .description('run scenarios against their strategies and report what the stores hold')
       .argument('[scenario...]', 'scenario names (cachelab list)')
       .option('--all', 'every scenario'),
-  ).action(async (names: string[], flags: RunFlags) => setExit(await run(names, flags, false)));
+  )
+    .option('--schedule <op@point:fault;...>', "instead of the scenario's scripted faults, this fault schedule (as cachelab explore prints it); expected consistent")
+    .action(async (names: string[], flags: RunFlags) => setExit(await run(names, flags, false)));
 
   addRunFlags(cli.command('matrix').description('every scenario x strategy, then the matrix table')).action(
     async (flags: RunFlags) => setExit(await run([], flags, true, true)),
@@ -239,6 +246,8 @@ function program(setExit: (code: number) => void): Command {
   addBenchOptions(cli.command('bench')).action(async (flags: BenchFlags) =>
     setExit(await interruptible((signal) => benchAction(flags, { print, mask }, signal))),
   );
+
+  addExploreCommand(cli, setExit, { print, printError, mask });
 
   cli
     .command('merge')

@@ -8,6 +8,7 @@ import type { RunReport, StrategyResult } from '../runner/result.js';
 import { runScenario } from '../runner/run-scenario.js';
 import type { ModuleRun } from '../runner/strategy-plan.js';
 import type { Scenario, Suite } from '../runner/scenario.js';
+import type { Schedule } from '../runner/schedule.js';
 import { redactPassword } from '../stack/connection-urls.js';
 import type { Stack, StackOptions } from '../stack/contract.js';
 import { createSchema } from '../stack/namespace.js';
@@ -42,6 +43,8 @@ export interface RunCommandOptions {
   include?: Suite[];
   /** App processes per run (--apps); a scenario that needs more gets its own number. */
   apps?: number;
+  /** A fault schedule (run --schedule) that replaces the scenario's scripted faults; one scenario only. */
+  schedule?: Schedule;
 }
 
 /** `--shard 2/4`: the second of four shares. index is 1-based. */
@@ -93,6 +96,9 @@ function shardOf<T extends { strategies: unknown[] }>(runs: T[], shard: Shard | 
 export async function runCommand(opts: RunCommandOptions): Promise<RunReport> {
   const modules = await loadModules(opts.strategyModules ?? [], opts.expect, opts.log);
   const runs = selectRuns({ ...opts, modules });
+  if (opts.schedule && (runs.length !== 1 || opts.all)) {
+    throw usageError('--schedule names the ops of one scenario: give exactly one scenario', `e.g. cachelab run payment-double-spend --strategy write-through --schedule 'p1@after-db-commit:reset-redis'`);
+  }
   const started = performance.now();
   const runId = randomBytes(4).toString('hex');
   const results: StrategyResult[] = [];
@@ -159,7 +165,7 @@ async function runAll(stack: Stack, runs: ReturnType<typeof selectRuns>, opts: R
       opts.log(`running ${scenario.name} x ${typeof strategy === 'string' ? strategy : strategy.name}`);
       const kept = opts.stack.keep ? { keyPrefix: `${stack.keyPrefix}${results.length + 1}:`, schema: `${stack.schema}_${results.length + 1}` } : undefined;
       if (kept) await createSchema(stack.databaseUrl, kept.schema);
-      const result = await runScenario(scenario, strategy, { ...stack, ...kept }, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal, apps: opts.apps });
+      const result = await runScenario(scenario, strategy, { ...stack, ...kept }, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal, apps: opts.apps, schedule: opts.schedule });
       results.push({ ...result, seed: opts.seed, ...(kept ? { kept } : {}) });
     }
   }

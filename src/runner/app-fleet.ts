@@ -1,6 +1,14 @@
 import type { AppConfig } from '../app/protocol.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
-import { AppProcess, type Hit } from './app-process.js';
+import type { AppKeeper } from './app-keeper.js';
+import { AppProcess, type AppHandlers, type Hit } from './app-process.js';
+
+export interface FleetOptions {
+  /** Serves a single-app run with the process a former run handed back (explore); see AppKeeper. */
+  keeper?: AppKeeper;
+  /** While tracing: an unarmed point app `app` passed. */
+  onPassed?: (app: number, hit: Hit) => void;
+}
 
 /**
  * The app processes of one run, app 0..size-1, each its own OS process with its own config (its
@@ -9,6 +17,8 @@ import { AppProcess, type Hit } from './app-process.js';
  */
 export class AppFleet {
   readonly #apps: (AppProcess | undefined)[];
+  /** App 0 went back to the keeper: a later run's, no longer ours to stop or kill. */
+  #handedBack = false;
 
   constructor(
     private readonly configs: AppConfig[],
@@ -18,8 +28,14 @@ export class AppFleet {
     private readonly toArm: () => { point: FaultPoint; opId: string }[],
     private readonly problems: string[],
     private readonly log: (line: string) => void,
+    private readonly options: FleetOptions = {},
   ) {
     this.#apps = configs.map(() => undefined);
+  }
+
+  /** The keeper, when this run may use it: one app only. */
+  get #keeper(): AppKeeper | undefined {
+    return this.size === 1 ? this.options.keeper : undefined;
   }
 
   get size(): number {
@@ -53,16 +69,22 @@ export class AppFleet {
     this.#apps[app] = undefined;
     const config = this.configs[app] as AppConfig;
     const label = this.size === 1 ? 'app' : `app ${app}`;
+    const { onPassed } = this.options;
+    const handlers: AppHandlers = { onHit: (hit) => this.onHit(app, hit), ...(onPassed && { onPassed: (hit: Hit) => onPassed(app, hit) }) };
+    const launch = (): Promise<AppProcess> =>
+      AppProcess.start(config, handlers, (line) => this.log(this.size === 1 ? line : line.replace(/^app:/, `${label}:`)));
     let started: AppProcess;
     try {
-      started = await AppProcess.start(config, (hit) => this.onHit(app, hit), (line) => this.log(this.size === 1 ? line : line.replace(/^app:/, `${label}:`)));
+      started = this.#keeper ? await this.#keeper.take(config, launch) : await launch();
     } catch (err) {
       this.problems.push(`${this.size === 1 ? 'the app process' : label} could not start: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
     void started.exited.then(() => {
-      if (started.unexpectedExit !== undefined) this.problems.push(this.size === 1 ? started.unexpectedExit : `${label}: ${started.unexpectedExit}`);
+      if (started.unexpectedExit !== undefined && !this.#handedBack) this.problems.push(this.size === 1 ? started.unexpectedExit : `${label}: ${started.unexpectedExit}`);
     });
+    // A kept process served another run: this run's handlers, its points disarmed first.
+    started.attach(handlers, onPassed !== undefined);
     started.arm(this.toArm());
     this.#apps[app] = started;
     return started;
@@ -75,27 +97,41 @@ export class AppFleet {
   }
 
   async killAll(): Promise<void> {
+    if (this.#handedBack) return;
     await Promise.all(this.#apps.map(async (a) => a?.kill().catch(() => undefined)));
   }
 
-  async stopAll(): Promise<void> {
+  /**
+   * Stops every app; with a keeper, hands a running app back instead when `settled` (idle and
+   * answering), so the next run serves with it.
+   */
+  async stopAll(settled = false): Promise<void> {
+    const app = this.#apps[0];
+    if (this.#keeper && app?.running && settled) {
+      this.#keeper.keep(app, this.configs[0] as AppConfig);
+      this.#handedBack = true;
+      return;
+    }
     await Promise.all(this.#apps.map(async (a) => a?.stop()));
   }
 
   /**
    * Polls every running app until its links answer and its strategy's background work is done, or
    * gives up at the deadline (the checkers still run). A dead app has nothing to wait for.
+   * True when every app is running and settled.
    */
-  async settle(timeoutMs: number): Promise<void> {
+  async settle(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    await Promise.all(
+    const settled = await Promise.all(
       this.#apps.map(async (app) => {
         while (app?.running && Date.now() < deadline) {
           const h = await app.health();
-          if (h.redis && h.db && h.idle) return;
+          if (h.redis && h.db && h.idle) return true;
           await new Promise((r) => setTimeout(r, 25));
         }
+        return false;
       }),
     );
+    return settled.every(Boolean);
   }
 }

@@ -27,6 +27,12 @@ export interface Hit {
   opId: string;
 }
 
+/** What the process tells the run it serves: armed points reached, and (while tracing) the others passed. */
+export interface AppHandlers {
+  onHit: (hit: Hit) => Promise<void>;
+  onPassed?: (hit: Hit) => void;
+}
+
 /**
  * The lab's handle on one application-server process. Operations are sent over IPC; a fault point
  * the app reaches is handed to `onHit`, and the app goes on when that promise settles. Killing the
@@ -42,6 +48,7 @@ export class AppProcess {
   #nextLoad = 1;
   #stopping = false;
   #unexpectedExit: string | undefined;
+  #handlers: AppHandlers;
   /** Why the app said it cannot serve, before it exited. */
   #fatal: string | undefined;
   readonly exited: Promise<void>;
@@ -49,10 +56,11 @@ export class AppProcess {
   /** `stderr`: the app's last lines of stderr, kept up to date by whoever reads its output. */
   private constructor(
     child: ManagedChild,
-    onHit: (hit: Hit) => Promise<void>,
+    handlers: AppHandlers,
     private readonly stderr: string[],
   ) {
     this.#child = child;
+    this.#handlers = handlers;
     child.onMessage((raw) => {
       const message = raw as AppMessage;
       if (message.type === 'result') {
@@ -60,9 +68,11 @@ export class AppProcess {
         this.#pending.get(id)?.({ outcome, value, error, strategyThrew, problems });
         this.#pending.delete(id);
       } else if (message.type === 'hit') {
-        void onHit({ point: message.point, opId: message.opId }).finally(() =>
+        void this.#handlers.onHit({ point: message.point, opId: message.opId }).finally(() =>
           this.#send({ type: 'resume', hitId: message.hitId }),
         );
+      } else if (message.type === 'passed') {
+        this.#handlers.onPassed?.({ point: message.point, opId: message.opId });
       } else if (message.type === 'fatal') {
         this.#fatal = message.error;
       } else if (message.type === 'health') {
@@ -97,7 +107,7 @@ export class AppProcess {
   /** Starts the app and resolves once it has said ready; rejects if it exits first. */
   static async start(
     config: AppConfig,
-    onHit: (hit: Hit) => Promise<void>,
+    handlers: AppHandlers,
     onLog: (line: string) => void = () => undefined,
   ): Promise<AppProcess> {
     const stderr: string[] = [];
@@ -116,7 +126,7 @@ export class AppProcess {
         },
       },
     });
-    const started = new AppProcess(child, onHit, stderr);
+    const started = new AppProcess(child, handlers, stderr);
     await new Promise<void>((resolve, reject) => {
       child.onMessage((m) => {
         if ((m as AppMessage).type === 'ready') resolve();
@@ -145,6 +155,16 @@ export class AppProcess {
       this.#pending.set(id, resolve);
       this.#send({ type: 'op', id, op });
     });
+  }
+
+  /**
+   * Hands the process to a run (the next one, on a process kept between runs): its handlers, every
+   * point disarmed, tracing of unarmed points on or off. Messages are ordered: arm() after this arms
+   * for that run.
+   */
+  attach(handlers: AppHandlers, trace: boolean): void {
+    this.#handlers = handlers;
+    this.#send({ type: 'reset-points', trace });
   }
 
   arm(points: { point: FaultPoint; opId: string }[]): void {

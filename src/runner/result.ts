@@ -64,6 +64,13 @@ export interface StrategyResult {
   redisPersistence?: { setting: RedisPersistence | 'unknown'; source: 'local stack' | 'server' };
   /** With --keep: where this result's final data stays (its own namespace). */
   kept?: { keyPrefix: string; schema: string };
+  /**
+   * Run under a fault schedule (run --schedule, explore): its compact form, and the op@point of its
+   * entries the run never reached (an earlier fault sent the op another way, or no such op ran).
+   */
+  schedule?: { text: string; unreached: string[] };
+  /** With tracePoints: each fault point an op passed, in the order they were reached. */
+  pointsPassed?: { op: string; point: FaultPoint }[];
 }
 
 export interface RunReport {

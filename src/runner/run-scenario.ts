@@ -5,6 +5,7 @@ import { diffStores } from '../checkers/diff.js';
 import { createFaultInjector } from '../drivers/fault-injector.js';
 import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
+import type { AppKeeper } from './app-keeper.js';
 import type { AppAnswer, Hit } from './app-process.js';
 import { AppFleet } from './app-fleet.js';
 import { interruptedError, LabError } from '../errors.js';
@@ -13,6 +14,7 @@ import type { StrategyResult, TimelineEntry } from './result.js';
 import { describePersistence, type Stack } from '../stack/contract.js';
 import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
+import { formatSchedule, scheduledRules, type Schedule } from './schedule.js';
 import { LabStores, TABLE_DDL } from './stores.js';
 import { planStrategy, skippedResult, type ModuleRun } from './strategy-plan.js';
 
@@ -52,6 +54,17 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** App processes to run (--apps); a scenario that needs more (its `apps`) gets its own number. */
   apps?: number;
+  /**
+   * A fault schedule that replaces the scenario's scripted network and process faults (its holds
+   * stay): the workload's own ctx.inject() does nothing, a process a fault killed is started again
+   * before the next operation, and the result is expected consistent. Entries never reached are
+   * listed in the result, not problems: an earlier fault may have sent the op another way.
+   */
+  schedule?: Schedule;
+  /** Record every fault point each op passes (result.pointsPassed): the windows explore draws from. */
+  tracePoints?: boolean;
+  /** Keeps a single app's process between runs (see AppKeeper); without it every run starts its own. */
+  keeper?: AppKeeper;
 }
 
 /**
@@ -76,8 +89,11 @@ export async function runScenario(
   const base = {
     scenario: scenario.name,
     strategy: strategyName,
-    expected: plan.expectation.expect,
-    expectation: plan.expectation.why,
+    expected: options.schedule ? ('consistent' as const) : plan.expectation.expect,
+    expectation: options.schedule
+      ? `under the fault schedule ${formatSchedule(options.schedule)}: a strategy that holds keeps the stores consistent whatever the faults`
+      : plan.expectation.why,
+    ...(options.schedule && { schedule: { text: formatSchedule(options.schedule), unreached: [] as string[] } }),
     ...(needs.length > 0 && {
       redisPersistence: { setting: stack.redisPersistence, source: stack.mode === 'local' ? ('local stack' as const) : ('server' as const) },
     }),
@@ -114,7 +130,8 @@ export async function runScenario(
   /** What went wrong with the run itself (not the system under test): each makes the result unknown. */
   const problems: string[] = [];
   let apps: AppFleet | undefined;
-  const { signal } = options;
+  const { signal, schedule } = options;
+  const passed: Hit[] = [];
   const interrupt = (): void => {
     faults.releaseAll();
     void apps?.killAll();
@@ -152,23 +169,41 @@ export async function runScenario(
     }));
 
     // Points to arm: every rule's point, and every point a hold waits for (to hear about it).
-    const rules = scenario.faults.filter((r) => r.strategies === undefined || r.strategies.includes(strategyName));
+    const own = scenario.faults.filter((r) => r.strategies === undefined || r.strategies.includes(strategyName));
+    const rules = schedule ? scheduledRules(own, schedule) : own;
     const armed: { point: FaultPoint; opId: string }[] = rules.map((r) => ({ point: r.point, opId: r.op }));
     for (const rule of rules) {
       for (const f of rule.inject) if (f.kind === 'hold-until' && f.point !== 'done') armed.push({ point: f.point, opId: f.op });
     }
 
+    /** A fault the lab could not inject at a point (the proxy failed): thrown once the workload returns. */
+    let injectError: Error | undefined;
     const onHit = async (app: number, hit: Hit): Promise<void> => {
       faults.reached(hit);
+      if (options.tracePoints) passed.push(hit);
       const rule = rules.find((r) => r.op === hit.opId && r.point === hit.point);
       if (!rule) return;
-      for (const fault of rule.inject) {
-        await faults.inject(fault, { op: hit.opId, point: hit.point }, rule.until === 'heal' ? 'heal' : hit.opId, fleet, app);
+      try {
+        for (const fault of rule.inject) {
+          await faults.inject(fault, { op: hit.opId, point: hit.point }, rule.until === 'heal' ? 'heal' : hit.opId, fleet, app);
+        }
+      } catch (err) {
+        injectError ??= err instanceof Error ? err : new Error(String(err));
       }
     };
-    const fleet = (apps = new AppFleet(configs, onHit, () => armed.filter((a) => !faults.hasReached(a)), problems, options.log));
-    const settle = (): Promise<void> => fleet.settle(settleTimeoutMs);
+    const fleet = (apps = new AppFleet(configs, onHit, () => armed.filter((a) => !faults.hasReached(a)), problems, options.log, {
+      ...(options.keeper && !plan.modulePath && { keeper: options.keeper }),
+      ...(options.tracePoints && { onPassed: (_app: number, hit: Hit) => passed.push(hit) }),
+    }));
+    const settle = (): Promise<boolean> => fleet.settle(settleTimeoutMs);
     await fleet.startAll();
+    /** Under a schedule, a process a fault killed is started again before the next operation, as a supervisor would. */
+    const supervise = async (index: number): Promise<void> => {
+      if (!schedule) return;
+      if (faults.redisDown) await ctx.startRedis();
+      const app = fleet.get(index);
+      if (app && !app.running) await ctx.restartApp(index);
+    };
 
     const ctx: WorkloadContext = {
       apps: fleet.size,
@@ -176,6 +211,7 @@ export async function runScenario(
         stopIfInterrupted();
         const index = opts?.app ?? 0;
         fleet.check(index);
+        await supervise(index);
         const record = history.invoke(id, client, op, fleet.size > 1 ? index : undefined);
         const app = fleet.get(index);
         const answer: AppAnswer = app ? await app.invoke(id, op) : { outcome: 'fail', error: 'no app process is running' };
@@ -193,21 +229,26 @@ export async function runScenario(
         }
         return faults.whenReached(opId, point);
       },
-      inject: (fault) => faults.inject(fault, 'workload', WORKLOAD_SCOPE, fleet, 0),
+      // Under a schedule the workload's own faults are the script the schedule replaces.
+      inject: (fault) => (schedule ? Promise.resolve() : faults.inject(fault, 'workload', WORKLOAD_SCOPE, fleet, 0)),
       heal: async () => {
         if (await faults.undo(WORKLOAD_SCOPE)) await settle();
       },
       restartApp: async (index = 0) => {
         stopIfInterrupted();
+        if (schedule && fleet.get(index)?.running) return;
         const app = await fleet.start(index);
         const label = fleet.size === 1 ? 'app' : `app ${index}`;
         if (app) faults.started('app', `${label} restarted (pid ${app.pid}), memory empty`, index);
       },
       startRedis: async () => {
+        if (schedule && !faults.redisDown) return;
         await stack.startRedis();
         faults.started('redis', 'redis-server started again');
       },
-      settle,
+      settle: async () => {
+        await settle();
+      },
     };
 
     try {
@@ -217,18 +258,24 @@ export async function runScenario(
       problems.push(`the workload stopped early: ${err instanceof Error ? err.message : String(err)}`);
     }
     stopIfInterrupted();
+    if (injectError) throw injectError;
 
     // Heal: every fault removed, then wait for the app's links before judging.
     await faults.undoAll();
     await injector.heal(proxyNames);
     if (faults.redisDown) await ctx.startRedis();
-    await settle();
+    const settled = await settle();
     history.closeInFlight('still in flight when the workload ended');
-    await fleet.stopAll();
+    // A kept app (explore) is handed back when idle and answering: the next run may serve with it.
+    await fleet.stopAll(settled);
 
-    for (const rule of rules) {
-      if (!faults.hasReached({ point: rule.point, opId: rule.op })) {
-        problems.push(`fault point ${rule.point} was armed for ${rule.op}, which never reached it: the run did not test the window it claims to`);
+    if (schedule) {
+      base.schedule?.unreached.push(...schedule.filter((e) => !faults.hasReached({ point: e.point, opId: e.op })).map((e) => `${e.op}@${e.point}`));
+    } else {
+      for (const rule of rules) {
+        if (!faults.hasReached({ point: rule.point, opId: rule.op })) {
+          problems.push(`fault point ${rule.point} was armed for ${rule.op}, which never reached it: the run did not test the window it claims to`);
+        }
       }
     }
     problems.push(...faults.problems);
@@ -251,7 +298,7 @@ export async function runScenario(
     return {
       ...base,
       verdict,
-      matches: verdict === plan.expectation.expect,
+      matches: verdict === base.expected,
       checks,
       diff: diffStores(final, displayOnlyKeys),
       bookkeeping: Object.entries(final.meta).map(([key, entry]) => ({ key, ...entry })),
@@ -266,6 +313,7 @@ export async function runScenario(
       },
       finalAt,
       durationMs: Math.round(performance.now() - started),
+      ...(options.tracePoints && { pointsPassed: passed.map((h) => ({ op: h.opId, point: h.point })) }),
     };
   } finally {
     signal?.removeEventListener('abort', interrupt);

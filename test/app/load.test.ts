@@ -35,7 +35,7 @@ describe('the app-side load generator', () => {
         redis: defaultRedisSettings,
         pg: defaultPgSettings,
       },
-      () => Promise.resolve(),
+      { onHit: () => Promise.resolve() },
     );
   });
   afterAll(async () => {
