@@ -13,6 +13,7 @@ import type { StrategyDefinition } from './strategy.js';
 import { twoPhaseCommit } from './two-phase-commit.js';
 import { durableBus, l1ShortTtl, naiveBus, versionedL1 } from './two-tier.js';
 import { versioned } from './versioned.js';
+import { waitReplica } from './wait-replica.js';
 import { writeBehind } from './write-behind.js';
 import { writeThrough } from './write-through.js';
 
@@ -38,5 +39,6 @@ export const strategies: Record<string, StrategyDefinition> = Object.fromEntries
     l1ShortTtl,
     durableBus,
     versionedL1,
+    waitReplica,
   ].map((s) => [s.name, s]),
 );
