@@ -6,6 +6,7 @@ import { l1InvalidationLost } from './l1-invalidation-lost.js';
 import { twoPhaseInDoubt } from './payment-double-spend/2pc-in-doubt.js';
 import { sagaCrash } from './payment-double-spend/saga-crash.js';
 import { paymentDoubleSpend } from './payment-double-spend.js';
+import { redisFailover } from './redis-failover.js';
 import { writeBehindCrash } from './write-behind-crash.js';
 import { redisCrashAlways } from './write-behind-redis-crash/always.js';
 import { redisCrashAofOff } from './write-behind-redis-crash/aof-off.js';
@@ -29,4 +30,5 @@ export const scenarios: Scenario[] = [
   redisCrashAlways,
   l1InvalidationLost,
   replicaLagStaleFill,
+  redisFailover,
 ];

@@ -85,7 +85,7 @@ export const replicaLagStaleFill: Scenario = {
   },
   faults: [],
   workload: async (ctx) => {
-    await ctx.inject({ kind: 'toxic', link: 'replication', toxic: { type: 'latency', stream: 'downstream', attributes: { latency: REPLICA_LAG_MS, jitter: 0 } } });
+    await ctx.inject({ kind: 'toxic', link: 'pg-replication', toxic: { type: 'latency', stream: 'downstream', attributes: { latency: REPLICA_LAG_MS, jitter: 0 } } });
     await readAroundWrite(ctx);
     await ctx.heal();
   },

@@ -13,8 +13,8 @@ export interface ScenarioListing {
   suite?: string;
   /** App processes it runs (when more than one). */
   apps?: number;
-  /** Servers it needs beyond Redis, PostgreSQL and the fault proxy (the local stack starts them; absent: none). */
-  servers?: string[];
+  /** What the stack must provide beyond Redis and PostgreSQL (extra servers, kills); skipped without it. */
+  needs?: string[];
 }
 
 /** `cachelab list`: every scenario with the strategies it runs, the faults it injects, and its data contract. */
@@ -31,7 +31,7 @@ export function listScenarios(): ScenarioListing[] {
     contract: contractOf(s),
     ...(s.suite === undefined ? {} : { suite: s.suite }),
     ...((s.apps ?? 1) > 1 ? { apps: s.apps } : {}),
-    ...(s.needs?.includes('read-replica') ? { servers: ['read replica'] } : {}),
+    ...((s.needs ?? []).length > 0 ? { needs: s.needs } : {}),
   }));
 }
 

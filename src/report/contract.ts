@@ -66,16 +66,19 @@ export function contractMarkdown(name: string, c: ContractListing): string {
   if (c.points.length === 0) lines.push('Fault points: none armed.');
   for (const p of c.points) lines.push(`Fault point \`${p.point}\`: ${p.where}; ${p.armed.join('; ')}.`);
   if (c.workloadFaults.length > 0) lines.push('', `Faults from the workload, whatever the strategy does: ${c.workloadFaults.join('; ')}.`);
-  if (c.needs.length > 0) lines.push('', `Needs: ${c.needs.join(', ')} (${needsHint(c.needs)}).`);
+  if (c.needs.length > 0) lines.push('', `Needs: ${c.needs.join(', ')} (${needsHow(c.needs)}; without it the result is reported skipped).`);
   return lines.join('\n') + '\n';
 }
 
-/** How a stack meets the needs, for the docs. */
-function needsHint(needs: string[]): string {
-  if (needs.includes('read-replica')) {
-    return 'the local stack starts the replica and injects its lag; in external mode it is skipped, since the lab cannot delay the replication of a replica it does not run';
-  }
-  return 'in external mode pass --redis-kill-command and --redis-start-command, else it is skipped';
-}
-
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
+/** How a stack gets what a scenario needs, for the docs. */
+function needsHow(needs: string[]): string {
+  const how: string[] = [];
+  if (needs.some((n) => n === 'kill-redis' || n === 'redis-persistence')) how.push('in external mode pass --redis-kill-command and --redis-start-command');
+  if (needs.includes('redis-failover')) how.push('the local stack starts a Redis primary, a replica and a Sentinel for it; external mode cannot');
+  if (needs.includes('read-replica')) {
+    how.push('the local stack starts the replica and injects its lag; external mode cannot: the lab cannot delay the replication of a replica it does not run');
+  }
+  return how.join('; ');
+}

@@ -14,6 +14,8 @@ export interface FaultTarget {
    */
   shared?: Partial<Record<Link, { name: string }>>;
   killRedis(): Promise<void>;
+  /** The failover set's replication proxy and primary, when the run has one. */
+  failover?: { replicationProxy: string; killPrimary(): Promise<void> };
 }
 
 /** The run's app processes, as far as faults touch them (AppFleet). */
@@ -127,6 +129,11 @@ export class FaultSession {
         await apps.kill(index);
         return;
       }
+      case 'kill-redis-primary':
+        if (!this.target.failover) throw new Error('kill-redis-primary needs the redis-failover set: add it to the scenario\'s needs');
+        log('SIGKILL the Redis primary (Sentinel promotes the replica)', 'process');
+        await this.target.failover.killPrimary();
+        return;
       case 'kill-redis':
         this.#down.set('redis', log('SIGKILL redis-server', 'process'));
         await this.target.killRedis();
@@ -184,6 +191,10 @@ export class FaultSession {
 
   /** The proxies a network fault on `link` acts on: a shared link's one, app `app`'s, or every app's. */
   #proxies(link: Link, app: number | undefined, apps: FaultApps): string[] {
+    if (link === 'redis-replication') {
+      if (!this.target.failover) throw new Error('the redis-replication link needs the redis-failover set: add it to the scenario\'s needs');
+      return [this.target.failover.replicationProxy];
+    }
     const shared = this.target.shared?.[link];
     if (shared !== undefined) return [shared.name];
     if (link !== 'redis' && link !== 'postgres') {

@@ -32,6 +32,7 @@ export type RunStack = Pick<
   | 'appDatabaseUrl'
   | 'proxies'
   | 'appLinks'
+  | 'redisFailover'
   | 'canKillRedis'
   | 'readReplicaMissing'
   | 'readReplica'
@@ -94,7 +95,7 @@ export async function runScenario(
       ? `under the fault schedule ${formatSchedule(options.schedule)}: a strategy that holds keeps the stores consistent whatever the faults`
       : plan.expectation.why,
     ...(options.schedule && { schedule: { text: formatSchedule(options.schedule), unreached: [] as string[] } }),
-    ...(needs.length > 0 && {
+    ...((needs.includes('kill-redis') || needs.includes('redis-persistence')) && {
       redisPersistence: { setting: stack.redisPersistence, source: stack.mode === 'local' ? ('local stack' as const) : ('server' as const) },
     }),
   };
@@ -112,15 +113,21 @@ export async function runScenario(
   const links = await stack.appLinks(appCount);
   // Started on first use: only runs of a scenario that needs it pay for a second PostgreSQL.
   const replica = needs.includes('read-replica') ? await stack.readReplica() : undefined;
-  const shared = replica && { replica: replica.proxy, replication: replica.replicationProxy };
-  const stores = new LabStores(stack.redisUrl, stack.databaseUrl, stack.keyPrefix, stack.schema);
+  const shared = replica && { replica: replica.proxy, 'pg-replication': replica.replicationProxy };
+  // A fresh primary, replica and Sentinel: the lab and the apps reach Redis through Sentinel.
+  const failover = needs.includes('redis-failover') && stack.redisFailover ? await stack.redisFailover() : undefined;
+  const stores = new LabStores(failover?.labUrl ?? stack.redisUrl, stack.databaseUrl, stack.keyPrefix, stack.schema);
   const injector = createFaultInjector(stack.toxiproxyUrl);
-  const proxyNames = [...links.flatMap((l) => [l.proxies.redis.name, l.proxies.postgres.name]), ...Object.values(shared ?? {}).map((p) => p.name)];
+  const proxyNames = [
+    ...links.flatMap((l) => [l.proxies.redis.name, l.proxies.postgres.name]),
+    ...Object.values(shared ?? {}).map((p) => p.name),
+    ...(failover?.proxyNames ?? []),
+  ];
   const history = new History();
   const timeline: TimelineEntry[] = [];
   const faults = new FaultSession(
     injector,
-    { links: links.map((l) => l.proxies), ...(shared && { shared }), killRedis: () => stack.killRedis() },
+    { links: links.map((l) => l.proxies), ...(shared && { shared }), killRedis: () => stack.killRedis(), ...(failover && { failover }) },
     history,
     timeline,
     options.holdTimeoutMs ?? 30_000,
@@ -152,12 +159,13 @@ export async function runScenario(
     const initial = await stores.reset(scenario.setup, plan.cacheTtlMs);
     // The workload starts on a replica that holds the starting state.
     await replica?.waitCaughtUp(REPLICA_CATCH_UP_MS);
+    await failover?.synced(); // the replica starts with the whole setup
     const now = (): number => history.now();
     const clockStart = await stores.readClock(now);
     const configs: AppConfig[] = links.map((link, i) => ({
       strategy: strategyName,
       ...(plan.modulePath ? { strategyModule: plan.modulePath } : {}),
-      redisUrl: link.redisUrl,
+      redisUrl: failover?.appUrl ?? link.redisUrl,
       databaseUrl: link.databaseUrl,
       schema: stack.schema,
       ...(replica && { replica: { databaseUrl: replica.appDatabaseUrl, subscription: replica.subscription } }),
@@ -321,6 +329,7 @@ export async function runScenario(
     await faults.undoAll().catch(() => undefined);
     await injector.heal(proxyNames).catch(() => undefined);
     await stores.close();
+    await failover?.stop();
   }
 }
 
@@ -331,6 +340,9 @@ const REPLICA_CATCH_UP_MS = 15_000;
 function missingAbility(scenario: Scenario, stack: RunStack): string | undefined {
   const needs = scenario.needs ?? [];
   if (needs.includes('read-replica') && stack.readReplicaMissing !== undefined) return stack.readReplicaMissing;
+  if (needs.includes('redis-failover') && stack.redisFailover === undefined) {
+    return 'needs redis-failover (a Redis primary, a replica and a Sentinel the lab starts, kills and cuts apart), which only the local stack provides';
+  }
   if (needs.includes('kill-redis') && !stack.canKillRedis) {
     return 'needs kill-redis, which this stack cannot do (external mode: pass --redis-kill-command)';
   }

@@ -6,10 +6,12 @@ import type { ClientOp } from '../history/history.js';
 import type { RedisPersistence } from '../stack/contract.js';
 
 /**
- * Which proxied link a network fault acts on: the app's to Redis, to PostgreSQL, to the read
- * replica; or the replica's replication link to the primary (a latency toxic there is its lag).
+ * Which proxied link a network fault acts on: an app's link to Redis or PostgreSQL, or a link of
+ * no one app: the app's reads from the read replica (`replica`), the read replica's replication
+ * link to the PostgreSQL primary (`pg-replication`; a latency toxic there is its lag), or the Redis
+ * replica's link to its primary (`redis-replication`, a scenario that needs redis-failover).
  */
-export type Link = 'redis' | 'postgres' | 'replica' | 'replication';
+export type Link = 'redis' | 'postgres' | 'replica' | 'pg-replication' | 'redis-replication';
 
 /**
  * What the lab can do to the system. Network faults are undone by the runner, always. With several
@@ -27,6 +29,8 @@ export type Fault =
   | { kind: 'kill-app'; app?: number }
   /** SIGKILL redis-server; what survives depends on the scenario's persistence setting. */
   | { kind: 'kill-redis' }
+  /** SIGKILL the primary of the failover set (needs redis-failover); Sentinel promotes the replica. Never started again. */
+  | { kind: 'kill-redis-primary' }
   /**
    * Keep the op that reached the point waiting until `op` reaches `point` (or completes: 'done').
    * An op that completes without reaching `point` releases it too, and the result is unknown.
@@ -140,8 +144,10 @@ export interface Scenario {
    * persistence of setup.redisPersistence (an external server's own setting must match it).
    * read-replica: a PostgreSQL replica following the primary whose replication link goes through
    * the fault proxy (the local stack starts one); the app gets a pool on it.
+   * redis-failover: a Redis primary, a replica and a Sentinel the lab starts and faults (local
+   * stack); the app and the lab then reach Redis through Sentinel, not the stack's Redis.
    */
-  needs?: ('kill-redis' | 'redis-persistence' | 'read-replica')[];
+  needs?: ('kill-redis' | 'redis-persistence' | 'read-replica' | 'redis-failover')[];
   contract: ScenarioContract;
   /**
    * App processes the workload needs (default 1), each with its own links through the fault proxy.
@@ -167,6 +173,8 @@ export function describeFault(fault: Fault): string {
       return fault.app === undefined ? 'SIGKILL app' : `SIGKILL app ${fault.app}`;
     case 'kill-redis':
       return 'SIGKILL redis-server';
+    case 'kill-redis-primary':
+      return 'SIGKILL the Redis primary';
     case 'hold-until':
       return `hold until ${fault.op} ${fault.point === 'done' ? 'completes' : `reaches ${fault.point}`}`;
   }

@@ -18,6 +18,7 @@ import type { StrategyDefinition } from './strategy.js';
 import { twoPhaseCommit } from './two-phase-commit.js';
 import { durableBus, l1ShortTtl, naiveBus, versionedL1 } from './two-tier.js';
 import { versioned } from './versioned.js';
+import { waitReplica } from './wait-replica.js';
 import { writeBehind } from './write-behind.js';
 import { writeThrough } from './write-through.js';
 
@@ -48,5 +49,6 @@ export const strategies: Record<string, StrategyDefinition> = Object.fromEntries
     replicaDoubleDelete,
     replicaWriteWaits,
     replicaApplyInvalidation,
+    waitReplica,
   ].map((s) => [s.name, s]),
 );

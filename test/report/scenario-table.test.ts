@@ -35,21 +35,22 @@ describe('renderScenarioList', () => {
   });
 
   it('shows the scenarios of a suite in a table of their own, saying how to run them', () => {
-    const suite = { name: 'l1', summary: 'Two apps.', strategies: ['naive-bus'], faults: [], suite: 'distributed', apps: 2 };
+    const suite = { name: 'l1', summary: 'Two apps.', strategies: ['naive-bus'], faults: [], suite: 'distributed', apps: 2, needs: ['redis-failover'] };
     const text = renderScenarioList([...rows, suite], { color: false });
     const heading = text.indexOf('suite distributed: not in the default matrix (run --all --include distributed, or name the scenario)');
     expect(heading).toBeGreaterThan(text.indexOf('invalidation-race'));
     expect(text.indexOf('│ l1')).toBeGreaterThan(heading);
     expect(text).toMatch(/│ \(2 apps\)\s+│/);
+    expect(text).toMatch(/│ needs redis-failover\s+│/);
     expect(text).toContain('3 scenarios');
   });
 
   it('names the servers a scenario needs beyond Redis and PostgreSQL under its name', () => {
-    const replica = { name: 'replica-lag', summary: 'A lagging replica.', strategies: ['replica-fill'], faults: [], suite: 'distributed', servers: ['read replica'] };
+    const replica = { name: 'replica-lag', summary: 'A lagging replica.', strategies: ['replica-fill'], faults: [], suite: 'distributed', needs: ['read-replica'] };
     const both = { ...replica, name: 'both', apps: 2 };
     const text = renderScenarioList([replica, both], { color: false });
-    expect(text).toMatch(/│ \(read replica\)\s+│/);
-    expect(text).toMatch(/│ \(2 apps, read replica\)\s+│/);
+    expect(text).toMatch(/│ replica-lag\s+│[^\n]*\n│ needs read-replica\s+│/);
+    expect(text).toMatch(/│ both\s+│[^\n]*\n│ \(2 apps\)\s+│[^\n]*\n│ needs read-replica\s+│/);
   });
 
   it('says so when there are no scenarios', () => {
