@@ -39,7 +39,7 @@ describe('replica-lag-stale-fill on the local stack, through the CLI', () => {
 
     for (const r of report.results) {
       // The lag was injected on the replication link for the whole workload, and w1 committed.
-      expect(r.timeline[0]?.event).toBe('add toxic latency on replication (downstream)');
+      expect(r.timeline[0]?.event).toBe('add toxic latency on pg-replication (downstream)');
       expect(writer(r)?.outcome).toBe('ok');
       expect(r.diff).toMatchObject([{ key: 'price:book', db: '150' }]);
     }
