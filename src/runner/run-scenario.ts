@@ -172,7 +172,7 @@ export async function runScenario(
       const start = (): Promise<AppProcess> => AppProcess.start(config, handlers, options.log);
       let serving: AppProcess;
       try {
-        serving = options.apps && !plan.modulePath ? await options.apps.take(config, start) : await start();
+        serving = !options.apps ? await start() : plan.modulePath ? await options.apps.fresh(start) : await options.apps.take(config, start);
       } catch (err) {
         problems.push(`the app process could not start: ${err instanceof Error ? err.message : String(err)}`);
         return undefined;
