@@ -67,8 +67,8 @@ export async function exploreCommand(opts: ExploreOptions): Promise<ExploreRepor
   const started = performance.now();
   const { scenario, strategy } = await choose(opts);
   const strategyName = typeof strategy === 'string' ? strategy : strategy.name;
-  const strategyFlag = typeof strategy === 'string' ? `--strategy ${strategy}` : `--strategy-module ${strategy.path}`;
-  const driverFlags = opts.driverFlags.map((d) => ` --driver ${d}`).join('');
+  const strategyFlag = typeof strategy === 'string' ? `--strategy ${strategy}` : `--strategy-module ${shellWord(strategy.path)}`;
+  const driverFlags = opts.driverFlags.map((d) => ` --driver ${shellWord(d)}`).join('');
   const tally = new ExploreTally((text) => `cachelab run ${scenario.name} ${strategyFlag}${driverFlags} --schedule '${text}'`);
   const notes: string[] = [];
   const keeper = new AppKeeper();
@@ -155,4 +155,9 @@ function usableFaults(kinds: FaultKind[], stack: Stack, notes: string[]): FaultK
   if (!kinds.includes('kill-redis') || stack.canKillRedis) return kinds;
   notes.push('kill-redis left out: this stack cannot kill Redis (external mode: pass --redis-kill-command and --redis-start-command)');
   return kinds.filter((k) => k !== 'kill-redis');
+}
+
+/** `text` as one word for a POSIX shell: as it is when that is safe, else in single quotes. */
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }

@@ -6,6 +6,8 @@ import { AppProcess, type AppHandlers, type Hit } from './app-process.js';
 export interface FleetOptions {
   /** Serves a single-app run with the process a former run handed back (explore); see AppKeeper. */
   keeper?: AppKeeper;
+  /** With a keeper: a fresh process every run, only counted (a user's module may keep state in memory). */
+  freshEachRun?: boolean;
   /** While tracing: an unarmed point app `app` passed. */
   onPassed?: (app: number, hit: Hit) => void;
 }
@@ -75,7 +77,8 @@ export class AppFleet {
       AppProcess.start(config, handlers, (line) => this.log(this.size === 1 ? line : line.replace(/^app:/, `${label}:`)));
     let started: AppProcess;
     try {
-      started = this.#keeper ? await this.#keeper.take(config, launch) : await launch();
+      const keeper = this.#keeper;
+      started = !keeper ? await launch() : this.options.freshEachRun ? await keeper.fresh(launch) : await keeper.take(config, launch);
     } catch (err) {
       this.problems.push(`${this.size === 1 ? 'the app process' : label} could not start: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
@@ -107,7 +110,7 @@ export class AppFleet {
    */
   async stopAll(settled = false): Promise<void> {
     const app = this.#apps[0];
-    if (this.#keeper && app?.running && settled) {
+    if (this.#keeper && !this.options.freshEachRun && app?.running && settled) {
       this.#keeper.keep(app, this.configs[0] as AppConfig);
       this.#handedBack = true;
       return;

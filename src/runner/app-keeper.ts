@@ -53,6 +53,13 @@ export class AppKeeper {
     return app;
   }
 
+  /** A new process from `start`, never kept (a user's module): only counted. */
+  async fresh(start: () => Promise<AppProcess>): Promise<AppProcess> {
+    const app = await start();
+    this.counts.started++;
+    return app;
+  }
+
   keep(app: AppProcess, config: AppConfig): void {
     this.#app = app;
     this.#key = JSON.stringify(config);

@@ -200,7 +200,7 @@ export async function runScenario(
       }
     };
     const fleet = (apps = new AppFleet(configs, onHit, () => armed.filter((a) => !faults.hasReached(a)), problems, options.log, {
-      ...(options.keeper && !plan.modulePath && { keeper: options.keeper }),
+      ...(options.keeper && { keeper: options.keeper, freshEachRun: plan.modulePath !== undefined }),
       ...(options.tracePoints && { onPassed: (_app: number, hit: Hit) => passed.push(hit) }),
     }));
     const settle = (): Promise<boolean> => fleet.settle(settleTimeoutMs);
