@@ -72,5 +72,5 @@ describe('cachelab matrix --shard and cachelab merge', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000); // two shards of the whole matrix, each starting its own stack
 });

@@ -57,7 +57,7 @@ export function expectInterleaving(r: StrategyResult): void {
   const readers = r.history.filter((o) => o.client.startsWith('reader-') && o.id !== 'r0');
   expect(readers.length).toBeGreaterThanOrEqual(8);
   const span = Math.max(...readers.map((o) => o.completedAt)) - Math.min(...readers.map((o) => o.invokedAt));
-  expect(span).toBeGreaterThanOrEqual(300);
+  expect(span).toBeGreaterThanOrEqual(299.9); // history times are rounded to 0.1 ms
   expect(readerValues(r)).toEqual([Number(want.cache)]);
   expect(figure(r, 'staleReads')).toBe(want.window === 'never' ? 0 : readers.length);
 
