@@ -18,6 +18,8 @@ export interface AppConfig {
   cacheTtlMs: number;
   redis: RedisSettings;
   pg: PgSettings;
+  /** Which of the run's app processes this is, 0-based (several with --apps or a scenario's apps). */
+  app?: number;
 }
 
 /** Lab -> app. */

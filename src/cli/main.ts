@@ -27,7 +27,8 @@ import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
 import { packageRoot } from '../stack/entry-points.js';
 import { checkAction, type CheckFlags } from './check-action.js';
-import { parseDriverSettings, parseOutputFile, parseSeed, parseShard, parseStackMode } from './options.js';
+import { parseApps, parseDriverSettings, parseInclude, parseOutputFile, parseSeed, parseShard, parseStackMode } from './options.js';
+import { SUITES } from '../runner/scenario.js';
 import { createProgress } from './progress.js';
 import { secretMask } from './secrets.js';
 
@@ -54,6 +55,8 @@ interface RunFlags {
   redisStartCommand?: string;
   driver: string[];
   shard?: string;
+  include?: string[];
+  apps?: string;
   verbose?: boolean;
   color?: boolean;
 }
@@ -82,6 +85,8 @@ function addRunFlags(cmd: Command): Command {
     .option('--redis-kill-command <cmd>', 'external mode: command that kills Redis, e.g. "docker compose kill redis"')
     .option('--redis-start-command <cmd>', 'external mode: command that starts Redis again')
     .option('--driver <name=value>', 'override a driver setting, e.g. redis.commandTimeoutMs=500 (repeatable)', collect, [])
+    .option('--include <suites>', `with --all or matrix, also the scenarios of these suites (${SUITES.join(', ')}; comma-separated)`, (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',')])
+    .option('--apps <n>', 'app processes per run, each with its own links through the fault proxy (default 1, or what the scenario needs)')
     .option('--shard <i/n>', 'run only the i-th of n deterministic shares of the selection (CI fan-out; cachelab merge joins them)')
     .option('-v, --verbose', 'print progress details, histories and stack traces')
     .option('--no-color', 'plain output without colours');
@@ -91,6 +96,8 @@ function addRunFlags(cmd: Command): Command {
 async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matrix = false): Promise<number> {
   const seed = parseSeed(flags.seed);
   const shard = parseShard(flags.shard);
+  const include = parseInclude(flags.include);
+  const apps = parseApps(flags.apps);
   const mode = parseStackMode(flags.stack);
   const drivers = parseDriverSettings(flags.driver);
   const junit = flags.junit === undefined ? undefined : parseOutputFile('--junit', flags.junit);
@@ -118,6 +125,8 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
       all: all || (flags.all ?? false),
       strategies: flags.strategy,
       shard,
+      include,
+      apps,
       strategyModules: flags.strategyModule,
       expect: flags.expect,
       seed,

@@ -3,6 +3,7 @@ import { defaultRedisSettings, redisSettingRanges, type RedisSettings } from '..
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { usageError } from '../errors.js';
+import { SUITES, type Suite } from '../runner/scenario.js';
 
 /**
  * `--junit <file>` (and other output files): checked before any work, so a long run never ends
@@ -43,6 +44,30 @@ export function parseShard(raw: string | undefined): { index: number; count: num
     throw usageError(`--shard must be i/n with 1 <= i <= n, got "${raw}"`, 'e.g. --shard 1/2 and --shard 2/2 on two machines cover the whole matrix');
   }
   return { index, count };
+}
+
+/** `--include load,distributed`: suites `--all` and `matrix` take in; undefined when not given. */
+export function parseInclude(raw: string[] | undefined): Suite[] | undefined {
+  if (raw === undefined) return undefined;
+  const valid: readonly string[] = SUITES;
+  const bad = raw.filter((name) => !valid.includes(name));
+  if (bad.length > 0 || raw.length === 0) {
+    throw usageError(`--include takes suite names, got "${bad.join(',') || raw.join(',')}"`, `valid suites: ${SUITES.join(', ')} (comma-separated), e.g. --include distributed`);
+  }
+  return [...new Set(raw)] as Suite[];
+}
+
+/** Most app processes `--apps` starts: each is a Node.js process with its own clients. */
+export const MAX_APPS = 16;
+
+/** `--apps n`: app processes per run, 1..MAX_APPS; undefined when not given. */
+export function parseApps(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > MAX_APPS) {
+    throw usageError(`--apps takes a whole number from 1 to ${MAX_APPS}, got "${raw}"`, 'e.g. --apps 3: three app processes, each with its own links through the fault proxy');
+  }
+  return n;
 }
 
 /** `--seed n`: a non-negative integer. */

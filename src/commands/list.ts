@@ -9,6 +9,10 @@ export interface ScenarioListing {
   faults: string[];
   /** What a user's strategy module must do for the checkers to judge it. */
   contract: ContractListing;
+  /** The suite it belongs to: not in the default matrix (`--include <suite>` or its name runs it). */
+  suite?: string;
+  /** App processes it runs (when more than one). */
+  apps?: number;
 }
 
 /** `cachelab list`: every scenario with the strategies it runs, the faults it injects, and its data contract. */
@@ -23,6 +27,8 @@ export function listScenarios(): ScenarioListing[] {
       ...s.contract.workloadFaults,
     ],
     contract: contractOf(s),
+    ...(s.suite === undefined ? {} : { suite: s.suite }),
+    ...((s.apps ?? 1) > 1 ? { apps: s.apps } : {}),
   }));
 }
 

@@ -7,7 +7,7 @@ import { interruptedError, LabError, usageError } from '../errors.js';
 import type { RunReport, StrategyResult } from '../runner/result.js';
 import { runScenario } from '../runner/run-scenario.js';
 import type { ModuleRun } from '../runner/strategy-plan.js';
-import type { Scenario } from '../runner/scenario.js';
+import type { Scenario, Suite } from '../runner/scenario.js';
 import { redactPassword } from '../stack/connection-urls.js';
 import type { Stack, StackOptions } from '../stack/contract.js';
 import { createSchema } from '../stack/namespace.js';
@@ -38,6 +38,10 @@ export interface RunCommandOptions {
   signal?: AbortSignal;
   /** Run only this deterministic share of the selection: results k with k % count === index - 1. */
   shard?: Shard;
+  /** Suites `--all` takes in too (scenarios of other suites are left out unless named). */
+  include?: Suite[];
+  /** App processes per run (--apps); a scenario that needs more gets its own number. */
+  apps?: number;
 }
 
 /** `--shard 2/4`: the second of four shares. index is 1-based. */
@@ -48,13 +52,15 @@ export interface Shard {
 
 /** Picks the scenarios and strategies a `run` names, or says what is valid. */
 export function selectRuns(
-  opts: Pick<RunCommandOptions, 'scenarios' | 'all' | 'strategies' | 'shard'> & { modules?: ModuleRun[] },
+  opts: Pick<RunCommandOptions, 'scenarios' | 'all' | 'strategies' | 'shard' | 'include'> & { modules?: ModuleRun[] },
 ): { scenario: Scenario; strategies: (string | ModuleRun)[] }[] {
   const names = scenarios.map((s) => s.name);
   if (opts.scenarios.length === 0 && !opts.all) {
     throw usageError('name at least one scenario, or pass --all', `scenarios: ${names.join(', ')} (cachelab list shows them)`);
   }
-  const chosen = opts.all && opts.scenarios.length === 0 ? names : resolveNames('scenario', opts.scenarios, names);
+  // --all: the default matrix, plus the suites --include names; a name (or group) runs whatever it names.
+  const inMatrix = scenarios.filter((s) => s.suite === undefined || (opts.include ?? []).includes(s.suite)).map((s) => s.name);
+  const chosen = opts.all && opts.scenarios.length === 0 ? inMatrix : resolveNames('scenario', opts.scenarios, names);
   const selected = scenarios.filter((s) => chosen.includes(s.name));
   const offered = [...new Set(selected.flatMap((s) => Object.keys(s.strategies)))];
   const modules = opts.modules ?? [];
@@ -151,7 +157,7 @@ async function runAll(stack: Stack, runs: ReturnType<typeof selectRuns>, opts: R
       opts.log(`running ${scenario.name} x ${typeof strategy === 'string' ? strategy : strategy.name}`);
       const kept = opts.stack.keep ? { keyPrefix: `${stack.keyPrefix}${results.length + 1}:`, schema: `${stack.schema}_${results.length + 1}` } : undefined;
       if (kept) await createSchema(stack.databaseUrl, kept.schema);
-      const result = await runScenario(scenario, strategy, { ...stack, ...kept }, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal });
+      const result = await runScenario(scenario, strategy, { ...stack, ...kept }, { redis: opts.redis, pg: opts.pg, log: opts.log, signal: opts.signal, apps: opts.apps });
       results.push({ ...result, seed: opts.seed, ...(kept ? { kept } : {}) });
     }
   }

@@ -21,6 +21,8 @@ export interface OpRecord {
   id: string;
   /** Which client issued it ("client-1"). */
   client: string;
+  /** The app process that served it, when the run has several (0-based). */
+  app?: number;
   op: ClientOp;
   /** ms since the start of this strategy's run. */
   invokedAt: number;
@@ -43,8 +45,8 @@ export class History {
     return Math.round((performance.now() - this.#start) * 10) / 10;
   }
 
-  invoke(id: string, client: string, op: ClientOp): OpRecord {
-    const record: OpRecord = { id, client, op, invokedAt: this.now() };
+  invoke(id: string, client: string, op: ClientOp, app?: number): OpRecord {
+    const record: OpRecord = { id, client, ...(app === undefined ? {} : { app }), op, invokedAt: this.now() };
     this.ops.push(record);
     return record;
   }

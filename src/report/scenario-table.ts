@@ -8,6 +8,8 @@ export interface ScenarioRow {
   strategies: string[];
   faults: string[];
   contract?: ContractListing;
+  suite?: string;
+  apps?: number;
 }
 
 /** Characters of summary per line; strategies get one line each. */
@@ -19,16 +21,29 @@ const FAULTS_WIDTH = 48;
 export function renderScenarioList(rows: ScenarioRow[], opts: { color?: boolean; verbose?: boolean } = {}): string {
   const paint = palette(opts.color);
   if (rows.length === 0) return `${paint.yellow('no scenarios found')}\n`;
-  const table = newTable(paint, ['scenario', 'summary', 'strategies', 'faults'], {
-    colWidths: [null, SUMMARY_WIDTH + 2, null, FAULTS_WIDTH + 2],
-    wordWrap: true,
-    compact: false,
+  // The default matrix first, then one table per suite, each headed by how to run it.
+  const suites = [...new Set(rows.flatMap((row) => (row.suite === undefined ? [] : [row.suite])))];
+  const groups = [
+    { heading: '', rows: rows.filter((row) => row.suite === undefined) },
+    ...suites.map((suite) => ({
+      heading: `${paint.bold(`suite ${suite}`)}: not in the default matrix (run --all --include ${suite}, or name the scenario)\n`,
+      rows: rows.filter((row) => row.suite === suite),
+    })),
+  ].filter((group) => group.rows.length > 0);
+  const tables = groups.map((group) => {
+    const table = newTable(paint, ['scenario', 'summary', 'strategies', 'faults'], {
+      colWidths: [null, SUMMARY_WIDTH + 2, null, FAULTS_WIDTH + 2],
+      wordWrap: true,
+      compact: false,
+    });
+    for (const row of group.rows) {
+      const name = row.apps === undefined ? paint.bold(row.name) : `${paint.bold(row.name)}\n(${row.apps} apps)`;
+      table.push([name, row.summary, lines(row.strategies), lines(row.faults)]);
+    }
+    return `${group.heading}${table.toString()}\n`;
   });
-  for (const row of rows) {
-    table.push([paint.bold(row.name), row.summary, lines(row.strategies), lines(row.faults)]);
-  }
   const contracts = opts.verbose ? rows.flatMap((row) => (row.contract ? [`\n${renderContract(row.name, row.contract, paint)}\n`] : [])) : [];
-  return `${table.toString()}\n${rows.length} scenario${rows.length === 1 ? '' : 's'}\n${contracts.join('')}`;
+  return `${tables.join('\n')}${rows.length} scenario${rows.length === 1 ? '' : 's'}\n${contracts.join('')}`;
 }
 
 function lines(items: string[]): string {

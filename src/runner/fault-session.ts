@@ -1,14 +1,23 @@
 import type { FaultInjector } from '../drivers/fault-injector.js';
 import type { History } from '../history/history.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
-import type { AppProcess, Hit } from './app-process.js';
+import type { Hit } from './app-process.js';
 import type { FaultWindowKind, TimelineEntry } from './result.js';
 import { describeFault, type Fault, type Link } from './scenario.js';
 
-/** What the session needs of the stack: the proxies' names and a way to kill Redis. */
+/** What the session needs of the stack: each app's proxies (index = app) and a way to kill Redis. */
 export interface FaultTarget {
-  proxies: Record<Link, { name: string }>;
+  links: Record<Link, { name: string }>[];
   killRedis(): Promise<void>;
+}
+
+/** The run's app processes, as far as faults touch them (AppFleet). */
+export interface FaultApps {
+  readonly size: number;
+  pid(app: number): number | undefined;
+  /** Throws for an app the run does not have. */
+  check(app: number): void;
+  kill(app: number): Promise<void>;
 }
 
 /** The scope a fault injected by the workload itself (ctx.inject) belongs to, until ctx.heal(). */
@@ -27,8 +36,8 @@ export class FaultSession {
   readonly #undo = new Map<string, (() => Promise<void>)[]>();
   readonly #reached = new Set<string>();
   readonly #waiters = new Map<string, (() => void)[]>();
-  /** The open window of a killed process, closed when it is started again. */
-  readonly #down = new Map<'app' | 'redis', number>();
+  /** The open window of a killed process ('redis', 'app:<n>'), closed when it is started again. */
+  readonly #down = new Map<string, number>();
   #windows = 0;
   redisDown = false;
   /** What kept a fault from doing its job (a hold released by its timeout): each makes the result unknown. */
@@ -63,11 +72,12 @@ export class FaultSession {
   }
 
   /**
-   * Injects one fault. `app` is the app process now serving (kill-app kills it); `trigger` says
-   * what fired it, for the timeline ("after-db-commit (p1)", "workload"). Every fault that lasts
-   * opens a window in the timeline, closed by the entry that undoes it.
+   * Injects one fault. `apps` are the run's app processes and `app` the one a fault without its
+   * own `app` concerns (kill-app: the app whose op reached the point); `trigger` says what fired
+   * it, for the timeline ("after-db-commit (p1)", "workload"). Every fault that lasts opens a
+   * window in the timeline, closed by the entry that undoes it.
    */
-  async inject(fault: Fault, trigger: Trigger, scope: string, app: AppProcess | undefined): Promise<void> {
+  async inject(fault: Fault, trigger: Trigger, scope: string, apps: FaultApps, app: number): Promise<void> {
     const triggerText = trigger === 'workload' ? trigger : `${trigger.point} (${trigger.op})`;
     const point = trigger === 'workload' ? {} : { point: { op: trigger.op, name: trigger.point } };
     /** Logs the fault; with `kind`, as the start of a window, whose id it returns. */
@@ -82,30 +92,36 @@ export class FaultSession {
     };
     switch (fault.kind) {
       case 'toxic': {
-        const proxy = this.target.proxies[fault.link].name;
-        const name = await this.injector.addToxic(proxy, fault.toxic);
+        const proxies = this.#proxies(fault.link, fault.app, apps);
+        const names: string[] = [];
+        for (const proxy of proxies) names.push(await this.injector.addToxic(proxy, fault.toxic));
         const id = log(`add toxic ${describeFault(fault)}`, 'network');
         this.#scoped(scope, async () => {
-          await this.injector.removeToxic(proxy, name);
+          for (const [i, proxy] of proxies.entries()) await this.injector.removeToxic(proxy, names[i] ?? '');
           end(id, 'network', `remove toxic ${describeFault(fault)}`);
         });
         return;
       }
       case 'link-down': {
-        const proxy = this.target.proxies[fault.link].name;
-        await this.injector.setEnabled(proxy, false);
-        const id = log(`${fault.link} link down (proxy disabled)`, 'network');
+        const proxies = this.#proxies(fault.link, fault.app, apps);
+        for (const proxy of proxies) await this.injector.setEnabled(proxy, false);
+        const which = fault.app === undefined ? '' : ` of app ${fault.app}`;
+        const id = log(`${fault.link} link${which} down (proxy disabled)`, 'network');
         this.#scoped(scope, async () => {
-          await this.injector.setEnabled(proxy, true);
-          end(id, 'network', `${fault.link} link up`);
+          for (const proxy of proxies) await this.injector.setEnabled(proxy, true);
+          end(id, 'network', `${fault.link} link${which} up`);
         });
         return;
       }
-      case 'kill-app':
-        if (!app) return;
-        this.#down.set('app', log(`SIGKILL app (pid ${app.pid})`, 'process'));
-        await app.kill();
+      case 'kill-app': {
+        const index = fault.app ?? app;
+        apps.check(index);
+        const pid = apps.pid(index);
+        if (pid === undefined) return;
+        this.#down.set(`app:${index}`, log(`SIGKILL ${apps.size === 1 ? 'app' : `app ${index}`} (pid ${pid})`, 'process'));
+        await apps.kill(index);
         return;
+      }
       case 'kill-redis':
         this.#down.set('redis', log('SIGKILL redis-server', 'process'));
         await this.target.killRedis();
@@ -134,9 +150,10 @@ export class FaultSession {
    * A process runs again (the app restarted, redis-server started): logs it, closing the window its
    * kill opened, if a fault killed it.
    */
-  started(what: 'app' | 'redis', event: string): void {
-    const id = this.#down.get(what);
-    this.#down.delete(what);
+  started(what: 'app' | 'redis', event: string, app = 0): void {
+    const key = what === 'app' ? `app:${app}` : what;
+    const id = this.#down.get(key);
+    this.#down.delete(key);
     if (what === 'redis') this.redisDown = false;
     this.timeline.push({ at: this.history.now(), event, ...(id === undefined ? {} : { window: { id, edge: 'end', kind: 'process' } }) });
   }
@@ -158,6 +175,13 @@ export class FaultSession {
 
   async undoAll(): Promise<void> {
     for (const scope of [...this.#undo.keys()]) await this.undo(scope);
+  }
+
+  /** The proxies a network fault on `link` acts on: app `app`'s, or every app's. */
+  #proxies(link: Link, app: number | undefined, apps: FaultApps): string[] {
+    if (app !== undefined) apps.check(app);
+    const links = app === undefined ? this.target.links.slice(0, apps.size) : [this.target.links[app]];
+    return links.map((l) => l?.[link].name ?? '');
   }
 
   #scoped(scope: string, action: () => Promise<void>): void {

@@ -5,7 +5,8 @@ import { diffStores } from '../checkers/diff.js';
 import { createFaultInjector } from '../drivers/fault-injector.js';
 import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
-import { AppProcess, type AppAnswer, type Hit } from './app-process.js';
+import type { AppAnswer, Hit } from './app-process.js';
+import { AppFleet } from './app-fleet.js';
 import { interruptedError, LabError } from '../errors.js';
 import { History } from '../history/history.js';
 import type { StrategyResult, TimelineEntry } from './result.js';
@@ -28,6 +29,7 @@ export type RunStack = Pick<
   | 'appRedisUrl'
   | 'appDatabaseUrl'
   | 'proxies'
+  | 'appLinks'
   | 'canKillRedis'
   | 'killRedis'
   | 'startRedis'
@@ -46,6 +48,8 @@ export interface RunOptions {
    * waits let go), the faults are undone, and runScenario rejects with an interrupted LabError.
    */
   signal?: AbortSignal;
+  /** App processes to run (--apps); a scenario that needs more (its `apps`) gets its own number. */
+  apps?: number;
 }
 
 /**
@@ -86,20 +90,29 @@ export async function runScenario(
     return { ...skippedResult(scenario, plan, skipReason), ...base };
   }
 
+  const appCount = Math.max(1, scenario.apps ?? 1, options.apps ?? 1);
+  const links = await stack.appLinks(appCount);
   const stores = new LabStores(stack.redisUrl, stack.databaseUrl, stack.keyPrefix, stack.schema);
   const injector = createFaultInjector(stack.toxiproxyUrl);
-  const proxyNames = [stack.proxies.redis.name, stack.proxies.postgres.name];
+  const proxyNames = links.flatMap((l) => [l.proxies.redis.name, l.proxies.postgres.name]);
   const history = new History();
   const timeline: TimelineEntry[] = [];
-  const faults = new FaultSession(injector, stack, history, timeline, options.holdTimeoutMs ?? 30_000, options.log);
+  const faults = new FaultSession(
+    injector,
+    { links: links.map((l) => l.proxies), killRedis: () => stack.killRedis() },
+    history,
+    timeline,
+    options.holdTimeoutMs ?? 30_000,
+    options.log,
+  );
   const settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
   /** What went wrong with the run itself (not the system under test): each makes the result unknown. */
   const problems: string[] = [];
-  let app: AppProcess | undefined;
+  let apps: AppFleet | undefined;
   const { signal } = options;
   const interrupt = (): void => {
     faults.releaseAll();
-    void app?.kill();
+    void apps?.killAll();
   };
   signal?.addEventListener('abort', interrupt, { once: true });
   const stopIfInterrupted = (): void => {
@@ -112,17 +125,18 @@ export async function runScenario(
     const initial = await stores.reset(scenario.setup, plan.cacheTtlMs);
     const now = (): number => history.now();
     const clockStart = await stores.readClock(now);
-    const config: AppConfig = {
+    const configs: AppConfig[] = links.map((link, i) => ({
       strategy: strategyName,
       ...(plan.modulePath ? { strategyModule: plan.modulePath } : {}),
-      redisUrl: stack.appRedisUrl,
-      databaseUrl: stack.appDatabaseUrl,
+      redisUrl: link.redisUrl,
+      databaseUrl: link.databaseUrl,
       schema: stack.schema,
       keyPrefix: stack.keyPrefix,
       cacheTtlMs: plan.cacheTtlMs,
       redis: options.redis,
       pg: options.pg,
-    };
+      app: i,
+    }));
 
     // Points to arm: every rule's point, and every point a hold waits for (to hear about it).
     const rules = scenario.faults.filter((r) => r.strategies === undefined || r.strategies.includes(strategyName));
@@ -131,36 +145,26 @@ export async function runScenario(
       for (const f of rule.inject) if (f.kind === 'hold-until' && f.point !== 'done') armed.push({ point: f.point, opId: f.op });
     }
 
-    const onHit = async (hit: Hit): Promise<void> => {
+    const onHit = async (app: number, hit: Hit): Promise<void> => {
       faults.reached(hit);
       const rule = rules.find((r) => r.op === hit.opId && r.point === hit.point);
       if (!rule) return;
       for (const fault of rule.inject) {
-        await faults.inject(fault, { op: hit.opId, point: hit.point }, rule.until === 'heal' ? 'heal' : hit.opId, app);
+        await faults.inject(fault, { op: hit.opId, point: hit.point }, rule.until === 'heal' ? 'heal' : hit.opId, fleet, app);
       }
     };
-    /** A fresh app process, or undefined (with the reason in problems) when it cannot start. */
-    const startApp = async (): Promise<AppProcess | undefined> => {
-      let started: AppProcess;
-      try {
-        started = await AppProcess.start(config, onHit, options.log);
-      } catch (err) {
-        problems.push(`the app process could not start: ${err instanceof Error ? err.message : String(err)}`);
-        return undefined;
-      }
-      void started.exited.then(() => {
-        if (started.unexpectedExit !== undefined) problems.push(started.unexpectedExit);
-      });
-      started.arm(armed.filter((a) => !faults.hasReached(a)));
-      return started;
-    };
-    const settle = (): Promise<void> => settleLinks(app, settleTimeoutMs);
-    app = await startApp();
+    const fleet = (apps = new AppFleet(configs, onHit, () => armed.filter((a) => !faults.hasReached(a)), problems, options.log));
+    const settle = (): Promise<void> => fleet.settle(settleTimeoutMs);
+    await fleet.startAll();
 
     const ctx: WorkloadContext = {
-      invoke: async (client, id, op) => {
+      apps: fleet.size,
+      invoke: async (client, id, op, opts) => {
         stopIfInterrupted();
-        const record = history.invoke(id, client, op);
+        const index = opts?.app ?? 0;
+        fleet.check(index);
+        const record = history.invoke(id, client, op, fleet.size > 1 ? index : undefined);
+        const app = fleet.get(index);
         const answer: AppAnswer = app ? await app.invoke(id, op) : { outcome: 'fail', error: 'no app process is running' };
         history.complete(record, answer.outcome, answer.value, answer.error);
         if (answer.strategyThrew) problems.push(`${strategyName} threw while serving ${id}: ${answer.error ?? ''}`);
@@ -176,15 +180,15 @@ export async function runScenario(
         }
         return faults.whenReached(opId, point);
       },
-      inject: (fault) => faults.inject(fault, 'workload', WORKLOAD_SCOPE, app),
+      inject: (fault) => faults.inject(fault, 'workload', WORKLOAD_SCOPE, fleet, 0),
       heal: async () => {
         if (await faults.undo(WORKLOAD_SCOPE)) await settle();
       },
-      restartApp: async () => {
+      restartApp: async (index = 0) => {
         stopIfInterrupted();
-        if (app) await app.kill();
-        app = await startApp();
-        if (app) faults.started('app', `app restarted (pid ${app.pid}), memory empty`);
+        const app = await fleet.start(index);
+        const label = fleet.size === 1 ? 'app' : `app ${index}`;
+        if (app) faults.started('app', `${label} restarted (pid ${app.pid}), memory empty`, index);
       },
       startRedis: async () => {
         await stack.startRedis();
@@ -207,7 +211,7 @@ export async function runScenario(
     if (faults.redisDown) await ctx.startRedis();
     await settle();
     history.closeInFlight('still in flight when the workload ended');
-    await app?.stop();
+    await fleet.stopAll();
 
     for (const rule of rules) {
       if (!faults.hasReached({ point: rule.point, opId: rule.op })) {
@@ -252,7 +256,7 @@ export async function runScenario(
     };
   } finally {
     signal?.removeEventListener('abort', interrupt);
-    if (app) await app.kill().catch(() => undefined);
+    await apps?.killAll();
     await faults.undoAll().catch(() => undefined);
     await injector.heal(proxyNames).catch(() => undefined);
     await stores.close();
@@ -274,16 +278,3 @@ function missingAbility(scenario: Scenario, stack: RunStack): string | undefined
 }
 
 const NOT_JUDGED = 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
-
-/**
- * Polls the app until both its links answer and its strategy's background work (a queue, a relay)
- * is done, or gives up at the deadline (the checkers still run). A dead app has nothing to wait for.
- */
-async function settleLinks(app: AppProcess | undefined, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (app?.running && Date.now() < deadline) {
-    const h = await app.health();
-    if (h.redis && h.db && h.idle) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

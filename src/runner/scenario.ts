@@ -8,13 +8,20 @@ import type { RedisPersistence } from '../stack/contract.js';
 /** Which proxied link a network fault acts on. */
 export type Link = 'redis' | 'postgres';
 
-/** What the lab can do to the system. Network faults are undone by the runner, always. */
+/**
+ * What the lab can do to the system. Network faults are undone by the runner, always. With several
+ * app processes each has its own pair of links: `app` (0-based) picks one app's link; without it a
+ * network fault acts on the link of every app (the service itself is slow or cut off).
+ */
 export type Fault =
-  | { kind: 'toxic'; link: Link; toxic: ToxicSpec }
+  | { kind: 'toxic'; link: Link; toxic: ToxicSpec; app?: number }
   /** Disable the proxy: new connections refused, open ones closed. */
-  | { kind: 'link-down'; link: Link }
-  /** SIGKILL the app process: in-flight operations become unknown, memory is gone. */
-  | { kind: 'kill-app' }
+  | { kind: 'link-down'; link: Link; app?: number }
+  /**
+   * SIGKILL an app process: in-flight operations become unknown, memory is gone. Without `app`:
+   * the app serving the op that reached the fault point; injected by the workload, app 0.
+   */
+  | { kind: 'kill-app'; app?: number }
   /** SIGKILL redis-server; what survives depends on the scenario's persistence setting. */
   | { kind: 'kill-redis' }
   /**
@@ -36,7 +43,10 @@ export interface FaultRule {
 
 /** What a workload can do. Operations are recorded in the history as they run. */
 export interface WorkloadContext {
-  invoke(client: string, id: string, op: ClientOp): Promise<AppAnswer>;
+  /** Sends `op` to app process `app` (default 0) on behalf of `client`. */
+  invoke(client: string, id: string, op: ClientOp, options?: { app?: number }): Promise<AppAnswer>;
+  /** How many app processes serve this run (the scenario's `apps`, or more with --apps). */
+  readonly apps: number;
   /**
    * Resolves when op `op` reaches `point` (a point some fault rule arms for that op): lets a
    * workload start a second op only once the first one sits in its window.
@@ -47,13 +57,13 @@ export interface WorkloadContext {
    * fault point must still be faulted). Network faults last until heal() or the heal phase.
    */
   inject(fault: Exclude<Fault, { kind: 'hold-until' }>): Promise<void>;
-  /** Undoes the network faults inject() added, then waits until the app's links answer again. */
+  /** Undoes the network faults inject() added, then waits until the apps' links answer again. */
   heal(): Promise<void>;
-  /** Starts a fresh app process (after a kill-app fault), with empty memory. */
-  restartApp(): Promise<void>;
+  /** Starts a fresh process for app `app` (default 0; after a kill-app fault), with empty memory. */
+  restartApp(app?: number): Promise<void>;
   /** Starts redis-server again after a kill-redis fault. */
   startRedis(): Promise<void>;
-  /** Waits until the app's links (through the proxy) answer again. */
+  /** Waits until every app's links (through the proxy) answer again. */
   settle(): Promise<void>;
 }
 
@@ -92,6 +102,10 @@ export interface Expectation {
   why: string;
 }
 
+/** Scenario suites left out of `run --all` and `matrix` unless `--include` names them. */
+export const SUITES = ['load', 'distributed'] as const;
+export type Suite = (typeof SUITES)[number];
+
 /**
  * A scenario is a value: data plus a small workload. `cachelab list` prints it, the runner runs
  * it once per strategy, the tests check it.
@@ -124,17 +138,28 @@ export interface Scenario {
    */
   needs?: ('kill-redis' | 'redis-persistence')[];
   contract: ScenarioContract;
+  /**
+   * App processes the workload needs (default 1), each with its own links through the fault proxy.
+   * `--apps N` runs more when N is larger, never fewer.
+   */
+  apps?: number;
+  /**
+   * A suite the scenario belongs to: left out of `run --all` and `matrix` unless `--include` names
+   * it (slow, or needs more servers); naming the scenario or its group runs it anyway.
+   */
+  suite?: Suite;
 }
 
 /** One-line descriptions of faults, for `cachelab list` and the timeline. */
 export function describeFault(fault: Fault): string {
+  const app = 'app' in fault && fault.app !== undefined ? ` of app ${fault.app}` : '';
   switch (fault.kind) {
     case 'toxic':
-      return `${fault.toxic.type} on ${fault.link} (${fault.toxic.stream})`;
+      return `${fault.toxic.type} on ${fault.link}${app} (${fault.toxic.stream})`;
     case 'link-down':
-      return `${fault.link} link down`;
+      return `${fault.link} link${app} down`;
     case 'kill-app':
-      return 'SIGKILL app';
+      return fault.app === undefined ? 'SIGKILL app' : `SIGKILL app ${fault.app}`;
     case 'kill-redis':
       return 'SIGKILL redis-server';
     case 'hold-until':

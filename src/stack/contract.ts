@@ -55,6 +55,13 @@ export interface ProxyEndpoint {
   port: number;
 }
 
+/** One app process's way to the stores: its own pair of proxies and the URLs through them. */
+export interface AppLink {
+  proxies: { redis: ProxyEndpoint; postgres: ProxyEndpoint };
+  redisUrl: string;
+  databaseUrl: string;
+}
+
 export interface Stack {
   mode: StackMode;
   runId: string;
@@ -68,10 +75,16 @@ export interface Stack {
   databaseUrl: string;
   /** The fault proxy's API. */
   toxiproxyUrl: string;
+  /** App 0's proxies (appLinks(n)[0]). */
   proxies: { redis: ProxyEndpoint; postgres: ProxyEndpoint };
-  /** Same credentials and database as the direct URLs, host:port replaced by the proxy's. */
+  /** App 0's URLs: same credentials and database as the direct URLs, host:port replaced by the proxy's. */
   appRedisUrl: string;
   appDatabaseUrl: string;
+  /**
+   * The links of `count` app processes, each through its own pair of proxies (app 0's are
+   * `proxies`); the extra pairs are created on first use and removed with the stack.
+   */
+  appLinks(count: number): Promise<AppLink[]>;
   /**
    * The AOF setting in effect: in local mode the one asked for at the start or by the last
    * useRedisPersistence(); in external mode what the server reports (CONFIG GET), 'unknown' when it

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { environmentError, interruptedError, LabError } from '../errors.js';
+import { appLinkPool, appProxyPrefix } from './app-links.js';
 import { attachProxies, createProxies, type AppProxies, type Upstreams } from './app-proxies.js';
 import { DEFAULT_POSTGRES_PORT, DEFAULT_REDIS_PORT, hostPort, redactPassword, withHostPort } from './connection-urls.js';
 import { startEmbeddedProxy } from './fault-proxy.js';
@@ -114,6 +115,14 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
       if (o.seed !== undefined) o.log('the seed does not reach a Toxiproxy of yours: its toxicity and jitter draws are its own');
       proxies = await attachProxies(toxiproxyUrl, upstreams, o.runId, createdProxies);
     }
+    const proxyUrl = toxiproxyUrl;
+    // More apps: pairs of their own, run-scoped on a Toxiproxy of the user's (deleted on stop, reaped after a crash).
+    const moreProxies = async (i: number): Promise<AppProxies> => {
+      if (o.toxiproxyUrl === undefined) return createProxies(proxyUrl, upstreams, appProxyPrefix('cachelab', i));
+      const prefix = appProxyPrefix(`cachelab_${o.runId}`, i);
+      createdProxies.push(`${prefix}_redis`, `${prefix}_postgres`);
+      return createProxies(proxyUrl, upstreams, prefix);
+    };
     if (o.signal?.aborted) throw interruptedError(o.signal);
     o.log(`stack ready in ${Date.now() - startedAt} ms: keys ${keyPrefix}*, schema ${schema}, proxies ${proxies.redis.name}, ${proxies.postgres.name}`);
 
@@ -129,6 +138,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
       proxies,
       appRedisUrl: withHostPort(o.redisUrl, proxies.redis.host, proxies.redis.port),
       appDatabaseUrl: withHostPort(o.databaseUrl, proxies.postgres.host, proxies.postgres.port),
+      appLinks: appLinkPool(proxies, { redisUrl: o.redisUrl, databaseUrl: o.databaseUrl }, moreProxies),
       redisPersistence: persistence,
       canKillRedis: o.redisKillCommand !== undefined,
       useRedisPersistence: () => Promise.resolve(persistence),

@@ -1,6 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { environmentError, interruptedError } from '../errors.js';
+import { appLinkPool, appProxyPrefix } from './app-links.js';
 import { createProxies } from './app-proxies.js';
 import { withHostPort } from './connection-urls.js';
 import { startEmbeddedProxy } from './fault-proxy.js';
@@ -68,8 +69,9 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
     ] as const);
     starting = servers;
     const [redis, postgres, proxyUrl] = await servers;
+    const upstreams = { redis: `127.0.0.1:${redis.port}`, postgres: `127.0.0.1:${postgres.port}` };
     const [proxies] = await Promise.all([
-      createProxies(proxyUrl, { redis: `127.0.0.1:${redis.port}`, postgres: `127.0.0.1:${postgres.port}` }, 'cachelab'),
+      createProxies(proxyUrl, upstreams, 'cachelab'),
       createSchema(postgres.url, schemaFor(o.runId)).catch((err: unknown) => {
         throw environmentError(`cannot create schema ${schemaFor(o.runId)} in the local PostgreSQL`, `see ${dir}/postgres.log`, err);
       }),
@@ -90,6 +92,7 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
       proxies,
       appRedisUrl: withHostPort(redis.url, proxies.redis.host, proxies.redis.port),
       appDatabaseUrl: withHostPort(postgres.url, proxies.postgres.host, proxies.postgres.port),
+      appLinks: appLinkPool(proxies, { redisUrl: redis.url, databaseUrl: postgres.url }, (i) => createProxies(proxyUrl, upstreams, appProxyPrefix('cachelab', i))),
       redisPersistence: o.redisPersistence,
       canKillRedis: true,
       useRedisPersistence: async (persistence) => {

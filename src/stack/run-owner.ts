@@ -147,7 +147,9 @@ async function readSchemaComments(databaseUrl: string): Promise<Map<string, Owne
 
 async function deleteRunProxies(toxiproxyUrl: string, runId: string): Promise<number> {
   const api = new ToxiproxyApi(toxiproxyUrl);
-  const names = Object.keys(await api.proxies()).filter((name) => name === `cachelab_${runId}_redis` || name === `cachelab_${runId}_postgres`);
+  // App 0's pair, and the pairs of apps 1.. (`cachelab_<run>_app<i>_*`).
+  const ours = new RegExp(`^cachelab_${runId}_(app\\d+_)?(redis|postgres)$`);
+  const names = Object.keys(await api.proxies()).filter((name) => ours.test(name));
   for (const name of names) await api.deleteProxy(name);
   return names.length;
 }

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_SAMPLE, parseDriverSettings, parseDuration, parseOutputFile, parseSampleSize, parseSeed, parseShare, parseStackMode } from '../../src/cli/options.js';
+import { MAX_APPS, MAX_SAMPLE, parseApps, parseDriverSettings, parseInclude, parseDuration, parseOutputFile, parseSampleSize, parseSeed, parseShare, parseStackMode } from '../../src/cli/options.js';
 import { closest, resolveNames } from '../../src/commands/resolve.js';
 import { selectRuns } from '../../src/commands/run.js';
 import { LabError } from '../../src/errors.js';
@@ -109,6 +109,38 @@ describe('argv handling', () => {
     expect(usage(() => selectRuns({ scenarios: ['payment-double-spend'], all: false, strategies: ['leases'] })).message).toContain(
       'unknown strategy "leases"',
     );
+  });
+
+  it('leaves suite scenarios out of --all unless --include names their suite; a name runs one anyway', () => {
+    const [first] = scenarios;
+    if (first === undefined) throw new Error('no scenarios');
+    const extra = { ...first, name: 'suite-test/extra', suite: 'distributed' as const };
+    scenarios.push(extra);
+    try {
+      const names = (include?: ('load' | 'distributed')[]): string[] =>
+        selectRuns({ scenarios: [], all: true, strategies: [], include }).map((r) => r.scenario.name);
+      expect(names()).not.toContain('suite-test/extra');
+      expect(names(['load'])).not.toContain('suite-test/extra');
+      expect(names(['distributed'])).toContain('suite-test/extra');
+      expect(names(['distributed']).length).toBe(names().length + 1);
+      expect(selectRuns({ scenarios: ['suite-test/extra'], all: false, strategies: [] }).map((r) => r.scenario.name)).toEqual(['suite-test/extra']);
+      expect(selectRuns({ scenarios: ['suite-test'], all: false, strategies: [] }).map((r) => r.scenario.name)).toEqual(['suite-test/extra']);
+    } finally {
+      scenarios.splice(scenarios.indexOf(extra), 1);
+    }
+  });
+
+  it('takes --include suite names and --apps counts, naming what is valid otherwise', () => {
+    expect(parseInclude(undefined)).toBeUndefined();
+    expect(parseInclude(['load', 'distributed', 'load'])).toEqual(['load', 'distributed']);
+    for (const bad of [['loads'], ['distributed', ''], []]) {
+      expect(usage(() => parseInclude(bad)).hint).toContain('valid suites: load, distributed');
+    }
+    expect(parseApps(undefined)).toBeUndefined();
+    expect(parseApps('3')).toBe(3);
+    for (const bad of ['0', '-1', '1.5', 'two', String(MAX_APPS + 1)]) {
+      expect(usage(() => parseApps(bad)).message).toContain(`--apps takes a whole number from 1 to ${MAX_APPS}`);
+    }
   });
 
   it('selects a scenario with all its strategies, or only those asked for', () => {

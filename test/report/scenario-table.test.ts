@@ -34,6 +34,16 @@ describe('renderScenarioList', () => {
     expect(renderScenarioList(rows, { color: true })).toContain('\u001b[');
   });
 
+  it('shows the scenarios of a suite in a table of their own, saying how to run them', () => {
+    const suite = { name: 'l1', summary: 'Two apps.', strategies: ['naive-bus'], faults: [], suite: 'distributed', apps: 2 };
+    const text = renderScenarioList([...rows, suite], { color: false });
+    const heading = text.indexOf('suite distributed: not in the default matrix (run --all --include distributed, or name the scenario)');
+    expect(heading).toBeGreaterThan(text.indexOf('invalidation-race'));
+    expect(text.indexOf('│ l1')).toBeGreaterThan(heading);
+    expect(text).toMatch(/│ \(2 apps\)\s+│/);
+    expect(text).toContain('3 scenarios');
+  });
+
   it('says so when there are no scenarios', () => {
     expect(renderScenarioList([], { color: false })).toBe('no scenarios found\n');
   });

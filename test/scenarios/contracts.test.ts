@@ -8,10 +8,11 @@ import { contractMarkdown } from '../../src/report/contract.js';
 import type { WorkloadContext } from '../../src/runner/scenario.js';
 
 /** The operation kinds a workload invokes, run against a context where every call succeeds at once. */
-async function kindsInvoked(workload: (ctx: WorkloadContext) => Promise<void>): Promise<string[]> {
+async function kindsInvoked(workload: (ctx: WorkloadContext) => Promise<void>, apps: number): Promise<string[]> {
   const kinds = new Set<ClientOp['kind']>();
   const done = (): Promise<void> => Promise.resolve();
   await workload({
+    apps,
     invoke: (_client, _id, op) => {
       kinds.add(op.kind);
       return Promise.resolve({ outcome: 'ok', value: 0 });
@@ -30,7 +31,7 @@ describe('every scenario documents its data contract for strategy modules', () =
   for (const scenario of scenarios) {
     it(`${scenario.name}: the operations its workload calls, the points it arms, the tables its checkers read`, async () => {
       const { contract } = scenario;
-      expect(Object.keys(contract.operations).sort()).toEqual(await kindsInvoked((ctx) => scenario.workload(ctx)));
+      expect(Object.keys(contract.operations).sort()).toEqual(await kindsInvoked((ctx) => scenario.workload(ctx), scenario.apps ?? 1));
       const armed = scenario.faults.flatMap((rule) => [
         rule.point,
         ...rule.inject.flatMap((f) => (f.kind === 'hold-until' && f.point !== 'done' ? [f.point] : [])),
