@@ -1,4 +1,5 @@
-import type { ClientOp } from '../history/history.js';
+import type { StoreCounters } from '../drivers/counters.js';
+import type { ClientOp, Outcome } from '../history/history.js';
 import type { OpResult } from '../strategies/strategy.js';
 
 /** What the app answers for one operation. */
@@ -17,5 +18,9 @@ export interface AppServer {
    * (a queue, a relay) has nothing left to apply. Never throws.
    */
   health(): Promise<{ redis: boolean; db: boolean; idle: boolean }>;
+  /** What the strategy's clients have sent so far (a strategy module's: Redis commands only). */
+  counters: StoreCounters;
+  /** A bare GET on a connection of its own through the same link, opened on first use (the load baseline). */
+  redisGet(key: string): Promise<{ outcome: Outcome }>;
   close(): Promise<void>;
 }

@@ -1,4 +1,6 @@
+import { newStoreCounters } from '../drivers/counters.js';
 import { createDbDriver } from '../drivers/postgres.js';
+import { createRedisGetter, type RedisGetter } from '../drivers/redis-baseline.js';
 import { createRedisDriver } from '../drivers/redis.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
 import type { OpResult, StrategyDefinition } from '../strategies/strategy.js';
@@ -8,8 +10,10 @@ import type { AppConfig } from './protocol.js';
 
 /** A built-in strategy on the lab's drivers, which answer ok/fail/unknown and never throw. */
 export function builtinServer(definition: StrategyDefinition, config: AppConfig, points: FaultPoints): AppServer {
-  const cache = createRedisDriver(config.redisUrl, config.keyPrefix, config.redis);
-  const db = createDbDriver(config.databaseUrl, config.schema, config.pg);
+  const counters = newStoreCounters();
+  const cache = createRedisDriver(config.redisUrl, config.keyPrefix, config.redis, counters);
+  const db = createDbDriver(config.databaseUrl, config.schema, config.pg, counters);
+  let getter: RedisGetter | undefined;
   const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs, point: (name, jobId) => points.reach(name, jobId) });
 
   return {
@@ -38,8 +42,11 @@ export function builtinServer(definition: StrategyDefinition, config: AppConfig,
       const [r, d] = await Promise.all([cache.ping(), db.query('SELECT 1')]);
       return { redis: r.outcome === 'ok', db: d.outcome === 'ok', idle: strategy.idle?.() ?? true };
     },
+    counters,
+    redisGet: async (key) => ({ outcome: await (getter ??= createRedisGetter(config.redisUrl, config.keyPrefix, config.redis, counters)).get(key) }),
     close: async () => {
       strategy.close?.();
+      getter?.close();
       await Promise.all([cache.close(), db.close()]);
     },
   };

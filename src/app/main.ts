@@ -7,6 +7,7 @@ import { strategies } from '../strategies/index.js';
 import type { AppServer } from './app-server.js';
 import { builtinServer } from './builtin-server.js';
 import { FaultPoints } from './fault-points.js';
+import { loadSpecProblem, runLoad, type LoadTarget } from './load.js';
 import { startModuleServer } from './module-server.js';
 import type { AppConfig, AppMessage, LabMessage } from './protocol.js';
 
@@ -33,6 +34,12 @@ try {
   await new Promise(() => undefined); // until the message is out
 }
 
+const loadTarget = (): LoadTarget => ({
+  read: (id, key) => server.serve(id, { kind: 'read', key }),
+  redisGet: (key) => server.redisGet(key),
+  counters: server.counters,
+});
+
 process.on('message', (raw) => {
   const message = raw as LabMessage;
   switch (message.type) {
@@ -48,6 +55,12 @@ process.on('message', (raw) => {
     case 'health':
       void server.health().then((h) => send({ type: 'health', id: message.id, ...h }));
       break;
+    case 'load': {
+      const problem = loadSpecProblem(message.spec);
+      if (problem !== undefined) send({ type: 'load-refused', id: message.id, error: problem });
+      else void runLoad(loadTarget(), message.spec, `load${message.id}`).then((report) => send({ type: 'load-report', id: message.id, report }));
+      break;
+    }
     case 'shutdown':
       void server.close().finally(() => process.exit(0));
       break;

@@ -1,4 +1,6 @@
+import { newStoreCounters } from '../drivers/counters.js';
 import { classifyThrown, createRawClients } from '../drivers/raw-clients.js';
+import { createRedisGetter, type RedisGetter } from '../drivers/redis-baseline.js';
 import type { ClientOp } from '../history/history.js';
 import { faultPoints, isFaultPoint } from '../strategies/fault-points.js';
 import type { MethodResult, ModuleOp, StrategyMethods } from '../strategies/module.js';
@@ -19,7 +21,9 @@ export class ModuleStartError extends Error {}
 export async function startModuleServer(file: string, config: AppConfig, points: FaultPoints): Promise<AppServer> {
   const { strategy } = await importStrategyModule(file);
   const { name } = strategy;
-  const clients = createRawClients(config);
+  const counters = newStoreCounters();
+  const clients = createRawClients(config, counters);
+  let getter: RedisGetter | undefined;
   let methods: StrategyMethods;
   try {
     methods = await strategy.create({ redis: clients.redis, db: clients.db, cacheTtlMs: config.cacheTtlMs });
@@ -58,7 +62,12 @@ export async function startModuleServer(file: string, config: AppConfig, points:
       return all.length > 0 ? { ...answer, problems: all } : answer;
     },
     health: async () => ({ ...(await clients.health()), idle: true }),
-    close: () => clients.close(),
+    counters,
+    redisGet: async (key) => ({ outcome: await (getter ??= createRedisGetter(config.redisUrl, config.keyPrefix, config.redis, counters)).get(key) }),
+    close: () => {
+      getter?.close();
+      return clients.close();
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
 import type { ClientOp, Outcome } from '../history/history.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
+import type { LoadReport, LoadSpec } from './load-spec.js';
 
 /** How the app process is configured, passed as JSON in CACHELAB_APP_CONFIG. */
 export interface AppConfig {
@@ -28,6 +29,8 @@ export type LabMessage =
   | { type: 'arm'; points: { point: FaultPoint; opId: string }[] }
   | { type: 'resume'; hitId: number }
   | { type: 'health'; id: number }
+  /** Run a closed-loop load inside the app (src/app/load.ts); answered by load-report or load-refused. */
+  | { type: 'load'; id: number; spec: LoadSpec }
   | { type: 'shutdown' };
 
 /** App -> lab. */
@@ -41,5 +44,8 @@ export type AppMessage =
   | { type: 'hit'; hitId: number; point: FaultPoint; opId: string }
   /** idle: the strategy's background work (a queue, a relay) has nothing left to apply. */
   | { type: 'health'; id: number; redis: boolean; db: boolean; idle: boolean }
+  | { type: 'load-report'; id: number; report: LoadReport }
+  /** The spec cannot be run (what is wrong with it). */
+  | { type: 'load-refused'; id: number; error: string }
   /** The app cannot serve (a strategy module's create() threw); it exits next. */
   | { type: 'fatal'; error: string };

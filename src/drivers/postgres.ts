@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Outcome } from '../history/history.js';
+import type { StoreCounters } from './counters.js';
 import { failed, ok, type Result } from './result.js';
 
 /** Resilience settings of the app's PostgreSQL pool; printed in every run header. */
@@ -98,19 +99,22 @@ export function pgErrorOutcome(err: unknown, sent: boolean): { outcome: Exclude<
   return { outcome: 'unknown', why: 'a PostgreSQL statement sent before the link was cut or timed out may have run' };
 }
 
-export function createDbDriver(url: string, schema: string, settings: PgSettings): DbDriver {
+/** `counters`: where the app's load generator counts statements and pool waits (optional). */
+export function createDbDriver(url: string, schema: string, settings: PgSettings, counters?: StoreCounters): DbDriver {
   const pool = createPool(url, schema, settings);
+  const connect = counters ? countedConnect(pool, settings.poolMax, counters) : () => pool.connect();
+  const send = counters ? countedQuery(counters) : <R extends Row>(client: pg.PoolClient, sql: string, params?: unknown[]) => client.query<R>(sql, params);
 
   const driver: DbDriver = {
     query: async <R extends Row>(sql: string, params: unknown[] = []) => {
       let client: pg.PoolClient;
       try {
-        client = await pool.connect();
+        client = await connect();
       } catch (err) {
         return failed(pgErrorOutcome(err, false).outcome, err);
       }
       try {
-        const res = await client.query<R>(sql, params);
+        const res = await send<R>(client, sql, params);
         client.release();
         return ok(res.rows);
       } catch (err) {
@@ -122,18 +126,18 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
     begin: async () => {
       let client: pg.PoolClient;
       try {
-        client = await pool.connect();
+        client = await connect();
       } catch (err) {
         return failed('fail', err);
       }
       try {
-        await client.query('BEGIN');
+        await send(client, 'BEGIN');
       } catch (err) {
         // Nothing durable happened; a connection that did not answer is not given back for reuse.
         client.release(isServerError(err) ? undefined : true);
         return failed('fail', err);
       }
-      return ok(transaction(client));
+      return ok(transaction(client, send));
     },
 
     async transaction<T>(body: (tx: Tx) => Promise<Result<T>>): Promise<Result<T>> {
@@ -153,7 +157,35 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
   return driver;
 }
 
-function transaction(client: pg.PoolClient): Tx {
+type Send = <R extends Row>(client: pg.PoolClient, sql: string, params?: unknown[]) => Promise<pg.QueryResult<R>>;
+
+/** pool.connect(), counting a checkout that has to wait for a connection to come back. */
+function countedConnect(pool: pg.Pool, poolMax: number, counters: StoreCounters): () => Promise<pg.PoolClient> {
+  return async () => {
+    const waits = pool.idleCount === 0 && pool.totalCount >= poolMax;
+    const start = performance.now();
+    const client = await pool.connect();
+    if (waits) {
+      counters.poolWaits += 1;
+      counters.poolWaitMs += performance.now() - start;
+    }
+    return client;
+  };
+}
+
+function countedQuery(counters: StoreCounters): Send {
+  return async <R extends Row>(client: pg.PoolClient, sql: string, params?: unknown[]) => {
+    counters.dbStatements += 1;
+    const start = performance.now();
+    try {
+      return await client.query<R>(sql, params);
+    } finally {
+      counters.dbStatementMs += performance.now() - start;
+    }
+  };
+}
+
+function transaction(client: pg.PoolClient, send: Send): Tx {
   let done = false;
   const finish = (broken: boolean): void => {
     if (done) return;
@@ -164,11 +196,11 @@ function transaction(client: pg.PoolClient): Tx {
     query: async <R extends Row>(sql: string, params: unknown[] = []) => {
       if (done) return failed('fail', new Error('transaction already finished'));
       try {
-        return ok((await client.query<R>(sql, params)).rows);
+        return ok((await send<R>(client, sql, params)).rows);
       } catch (err) {
         // Before COMMIT nothing is durable: a refused statement aborts the transaction, and a
         // dead link makes the server roll it back. Either way it certainly did not happen.
-        await rollbackQuietly(client);
+        await rollbackQuietly(client, send);
         finish(!isServerError(err));
         return failed('fail', err);
       }
@@ -176,7 +208,7 @@ function transaction(client: pg.PoolClient): Tx {
     commit: async () => {
       if (done) return failed('fail', new Error('transaction already finished'));
       try {
-        await client.query('COMMIT');
+        await send(client, 'COMMIT');
         finish(false);
         return ok(undefined);
       } catch (err) {
@@ -188,15 +220,15 @@ function transaction(client: pg.PoolClient): Tx {
     },
     rollback: async () => {
       if (done) return;
-      await rollbackQuietly(client);
+      await rollbackQuietly(client, send);
       finish(false);
     },
   };
 }
 
-async function rollbackQuietly(client: pg.PoolClient): Promise<void> {
+async function rollbackQuietly(client: pg.PoolClient, send: Send): Promise<void> {
   try {
-    await client.query('ROLLBACK');
+    await send(client, 'ROLLBACK');
   } catch {
     // The link is gone; the server rolls back an open transaction when its connection dies.
   }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Outcome } from '../history/history.js';
+import type { StoreCounters } from './counters.js';
 import { createPool, pgErrorOutcome, isServerError, type PgSettings } from './postgres.js';
 import { connectRedis, redisErrorOutcome } from './redis-client.js';
 import type { RedisSettings } from './redis.js';
@@ -44,8 +45,9 @@ function mark(err: unknown, classified: Classified): void {
   marks.set(err, classified);
 }
 
-export function createRawClients(o: RawClientOptions): RawClients {
-  const redis = markedRedis(o.redisUrl, o.keyPrefix, o.redis);
+/** `counters`: where the app's load generator counts Redis commands (statements are not counted). */
+export function createRawClients(o: RawClientOptions, counters?: StoreCounters): RawClients {
+  const redis = markedRedis(o.redisUrl, o.keyPrefix, o.redis, counters);
   const db = createPool(o.databaseUrl, o.schema, o.pg, (err) =>
     mark(err, { outcome: 'unknown', why: 'the PostgreSQL link died with a statement in flight, which may have run' }),
   );
@@ -68,8 +70,8 @@ export function createRawClients(o: RawClientOptions): RawClients {
 }
 
 /** Every command goes through sendCommand (pipelines and MULTI too): mark its error there. */
-function markedRedis(url: string, keyPrefix: string, settings: RedisSettings): Redis {
-  const { client, readyCount } = connectRedis(url, keyPrefix, settings);
+function markedRedis(url: string, keyPrefix: string, settings: RedisSettings, counters?: StoreCounters): Redis {
+  const { client, readyCount } = connectRedis(url, keyPrefix, settings, counters);
   const send = client.sendCommand.bind(client);
   client.sendCommand = ((...args: Parameters<Redis['sendCommand']>) => {
     const command = args[0];

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Outcome } from '../history/history.js';
+import type { StoreCounters } from './counters.js';
 import type { RedisSettings } from './redis.js';
 import { failed, ok, type Result } from './result.js';
 
@@ -19,8 +20,8 @@ export interface AppRedisClient {
  * An ioredis client with the lab's resilience settings, keys prefixed with `keyPrefix`, for the
  * raw client a strategy module gets.
  */
-export function connectRedis(url: string, keyPrefix: string, settings: RedisSettings): AppRedisClient {
-  const { client, readyCount } = connect(url, settings, { keyPrefix });
+export function connectRedis(url: string, keyPrefix: string, settings: RedisSettings, counters?: StoreCounters): AppRedisClient {
+  const { client, readyCount } = connect(url, settings, { keyPrefix, counters });
   return { client, readyCount };
 }
 
@@ -53,7 +54,7 @@ export type Call = <T>(run: () => Promise<T>) => Promise<Result<T>>;
 export function connect(
   url: string,
   settings: RedisSettings,
-  options: { keyPrefix: string; connectionName?: string },
+  options: { keyPrefix: string; connectionName?: string; counters?: StoreCounters | undefined },
 ): { client: Redis; call: Call; lastError: () => Error | undefined; readyCount: () => number } {
   const client = new Redis(url, {
     keyPrefix: options.keyPrefix,
@@ -75,6 +76,15 @@ export function connect(
   /** Counts 'ready' events: a command queued offline is sent when the link comes up again. */
   let readyCount = 0;
   client.on('ready', () => (readyCount += 1));
+  const { counters } = options;
+  if (counters) {
+    // Every command goes through sendCommand (pipelines and MULTI too).
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (...args: Parameters<Redis['sendCommand']>) => {
+      counters.redisCommands += 1;
+      return send(...args);
+    };
+  }
 
   /** The one choke point every call on this client goes through, classified by redisErrorOutcome. */
   async function call<T>(run: () => Promise<T>): Promise<Result<T>> {

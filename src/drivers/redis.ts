@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { StoreCounters } from './counters.js';
 import { connect } from './redis-client.js';
 import { streamCommands, type StreamCommands } from './redis-streams.js';
 import { failed, ok, type Result } from './result.js';
@@ -133,8 +134,9 @@ export interface RedisDriver {
 /** What atomically() may run: a command, its key, then its other arguments. */
 export type AtomicCommand = [command: 'set' | 'del' | 'sadd' | 'pexpire' | 'rpush' | 'xadd', key: string, ...args: string[]];
 
-export function createRedisDriver(url: string, keyPrefix: string, settings: RedisSettings): RedisDriver {
-  const { client, call } = connect(url, settings, { keyPrefix });
+/** `counters`: where the app's load generator counts the commands sent (optional). */
+export function createRedisDriver(url: string, keyPrefix: string, settings: RedisSettings, counters?: StoreCounters): RedisDriver {
+  const { client, call } = connect(url, settings, { keyPrefix, counters });
 
   return {
     get: (key) => call(() => client.get(key)),

@@ -1,3 +1,4 @@
+import type { LoadReport, LoadSpec } from '../app/load-spec.js';
 import type { AppConfig, AppMessage, LabMessage } from '../app/protocol.js';
 import type { ClientOp, Outcome } from '../history/history.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
@@ -37,6 +38,8 @@ export class AppProcess {
   readonly #pending = new Map<string, (answer: AppAnswer) => void>();
   readonly #health = new Map<number, (h: AppHealth) => void>();
   #nextHealth = 1;
+  readonly #loads = new Map<number, { resolve: (r: LoadReport) => void; reject: (err: Error) => void }>();
+  #nextLoad = 1;
   #stopping = false;
   #unexpectedExit: string | undefined;
   /** Why the app said it cannot serve, before it exited. */
@@ -65,6 +68,11 @@ export class AppProcess {
       } else if (message.type === 'health') {
         this.#health.get(message.id)?.(message);
         this.#health.delete(message.id);
+      } else if (message.type === 'load-report' || message.type === 'load-refused') {
+        const load = this.#loads.get(message.id);
+        this.#loads.delete(message.id);
+        if (message.type === 'load-report') load?.resolve(message.report);
+        else load?.reject(new Error(`the app refused the load: ${message.error}`));
       }
     });
     this.exited = child.exited.then((exit) => {
@@ -81,6 +89,8 @@ export class AppProcess {
       this.#pending.clear();
       for (const resolve of this.#health.values()) resolve({ redis: false, db: false, idle: false });
       this.#health.clear();
+      for (const load of this.#loads.values()) load.reject(new Error(`the app process (pid ${child.pid}) exited during the load`));
+      this.#loads.clear();
     });
   }
 
@@ -148,6 +158,20 @@ export class AppProcess {
     return new Promise((resolve) => {
       this.#health.set(id, resolve);
       this.#send({ type: 'health', id });
+    });
+  }
+
+  /**
+   * Runs a closed-loop load inside the app (src/app/load.ts): no message per request. Resolves with
+   * its report when the last request has answered; rejects when the spec is refused or the app
+   * exits first. Loads may overlap; the store counters they report are the app's, shared.
+   */
+  load(spec: LoadSpec): Promise<LoadReport> {
+    if (!this.#child.running) return Promise.reject(new Error('the app process is not running'));
+    const id = this.#nextLoad++;
+    return new Promise((resolve, reject) => {
+      this.#loads.set(id, { resolve, reject });
+      this.#send({ type: 'load', id, spec });
     });
   }
 

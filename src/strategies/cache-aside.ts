@@ -9,7 +9,7 @@ export async function cacheAsideRead(deps: StrategyDeps, key: string, op: OpCont
   const cached = await deps.cache.get(key);
   if (cached.outcome === 'ok' && cached.value !== null) {
     await op.point('after-cache-read');
-    return { outcome: 'ok', value: Number(cached.value) };
+    return { outcome: 'ok', value: Number(cached.value), cacheHit: true };
   }
   return readFromDb(deps, key, op, cached.outcome === 'ok');
 }
@@ -19,10 +19,10 @@ export async function readFromDb(deps: StrategyDeps, key: string, op: OpContext,
   const rows = await deps.db.query<{ value: string }>('SELECT value FROM records WHERE key = $1', [key]);
   if (rows.outcome !== 'ok') return broke('database read', rows);
   const row = rows.value[0];
-  if (row === undefined) return { outcome: 'ok', value: null };
+  if (row === undefined) return { outcome: 'ok', value: null, cacheHit: false };
   await op.point('after-fill-read');
   if (fill) await deps.cache.set(key, row.value, deps.cacheTtlMs);
-  return { outcome: 'ok', value: Number(row.value) };
+  return { outcome: 'ok', value: Number(row.value), cacheHit: false };
 }
 
 /**

@@ -96,7 +96,7 @@ export const circuitBreaker: StrategyDefinition = {
         const cached = await cache.get(key);
         if (cached.outcome === 'ok' && cached.value !== null) {
           await op.point('after-cache-read');
-          return { outcome: 'ok', value: Number(cached.value) };
+          return { outcome: 'ok', value: Number(cached.value), cacheHit: true };
         }
         return readFromDb(guarded, key, op, cached.outcome === 'ok');
       },

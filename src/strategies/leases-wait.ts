@@ -24,7 +24,7 @@ export async function leaseWaitRead(deps: StrategyDeps, key: string, op: OpConte
   const cached = await deps.cache.get(key);
   if (cached.outcome === 'ok' && cached.value !== null) {
     await op.point('after-cache-read');
-    return { outcome: 'ok', value: Number(cached.value) };
+    return { outcome: 'ok', value: Number(cached.value), cacheHit: true };
   }
   if (cached.outcome !== 'ok') return readFromDb(deps, key, op, false);
   const token = `${op.id}:${randomUUID()}`;
@@ -37,7 +37,7 @@ export async function leaseWaitRead(deps: StrategyDeps, key: string, op: OpConte
   const again = await deps.cache.get(key);
   if (again.outcome === 'ok' && again.value !== null) {
     await deps.cache.evalScript(RELEASE_LEASE, [leaseKey(key)], [token]);
-    return { outcome: 'ok', value: Number(again.value) };
+    return { outcome: 'ok', value: Number(again.value), cacheHit: true };
   }
   const rows = await deps.db.query<{ value: string }>('SELECT value FROM records WHERE key = $1', [key]);
   if (rows.outcome !== 'ok') {
@@ -47,12 +47,12 @@ export async function leaseWaitRead(deps: StrategyDeps, key: string, op: OpConte
   const row = rows.value[0];
   if (row === undefined) {
     await deps.cache.evalScript(RELEASE_LEASE, [leaseKey(key)], [token]);
-    return { outcome: 'ok', value: null };
+    return { outcome: 'ok', value: null, cacheHit: false };
   }
   await op.point('after-fill-read');
   // Refused when a writer voided the token: the waiting readers then time out to the database.
   await deps.cache.evalScript(FILL_WITH_LEASE, [key, leaseKey(key)], [token, row.value, String(deps.cacheTtlMs)]);
-  return { outcome: 'ok', value: Number(row.value) };
+  return { outcome: 'ok', value: Number(row.value), cacheHit: false };
 }
 
 async function waitForFill(deps: StrategyDeps, key: string, waitMs: number): Promise<OpResult | undefined> {
@@ -61,7 +61,7 @@ async function waitForFill(deps: StrategyDeps, key: string, waitMs: number): Pro
     await new Promise((resolve) => setTimeout(resolve, LEASE_POLL_MS));
     const cached = await deps.cache.get(key);
     if (cached.outcome !== 'ok') return undefined;
-    if (cached.value !== null) return { outcome: 'ok', value: Number(cached.value) };
+    if (cached.value !== null) return { outcome: 'ok', value: Number(cached.value), cacheHit: true };
   }
   return undefined;
 }

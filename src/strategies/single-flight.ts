@@ -33,7 +33,7 @@ export async function singleFlightRead(deps: StrategyDeps, flights: SingleFlight
   const cached = await deps.cache.get(key);
   if (cached.outcome === 'ok' && cached.value !== null) {
     await op.point('after-cache-read');
-    return { outcome: 'ok', value: Number(cached.value) };
+    return { outcome: 'ok', value: Number(cached.value), cacheHit: true };
   }
   // The cache cannot be reached: no fill to share, the database answers as in cache-aside.
   if (cached.outcome !== 'ok') return readFromDb(deps, key, op, false);
@@ -42,7 +42,7 @@ export async function singleFlightRead(deps: StrategyDeps, flights: SingleFlight
 
 async function fill(deps: StrategyDeps, key: string, op: OpContext): Promise<OpResult> {
   const again = await deps.cache.get(key);
-  if (again.outcome === 'ok' && again.value !== null) return { outcome: 'ok', value: Number(again.value) };
+  if (again.outcome === 'ok' && again.value !== null) return { outcome: 'ok', value: Number(again.value), cacheHit: true };
   return readFromDb(deps, key, op, again.outcome === 'ok');
 }
 

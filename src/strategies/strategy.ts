@@ -15,6 +15,12 @@ export interface OpResult {
   outcome: Outcome;
   value?: number | string | null;
   error?: string;
+  /**
+   * A read answered from the cache (true) or that had to go to the database (false), as the
+   * strategy saw it; absent when the read does not say (or did not get that far). The load
+   * generator's hit and miss figures come from it.
+   */
+  cacheHit?: boolean;
 }
 
 export interface StrategyDeps {

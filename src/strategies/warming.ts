@@ -44,7 +44,7 @@ export async function warmingRead(deps: StrategyDeps, state: WarmState, key: str
   if (cached.outcome === 'ok' && cached.value !== null) {
     state.served(key);
     await op.point('after-cache-read');
-    return { outcome: 'ok', value: Number(cached.value) };
+    return { outcome: 'ok', value: Number(cached.value), cacheHit: true };
   }
   if (cached.outcome !== 'ok') return readFromDb(deps, key, op, false);
   const mark = await deps.cache.get(WARM_MARK);
@@ -53,7 +53,7 @@ export async function warmingRead(deps: StrategyDeps, state: WarmState, key: str
     const again = await deps.cache.get(key);
     if (again.outcome === 'ok' && again.value !== null) {
       state.served(key);
-      return { outcome: 'ok', value: Number(again.value) };
+      return { outcome: 'ok', value: Number(again.value), cacheHit: true };
     }
   }
   return readFromDb(deps, key, op, true);

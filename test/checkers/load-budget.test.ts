@@ -44,7 +44,7 @@ describe('load budget', () => {
       faultAtMs: 1000,
     });
     expect(result.verdict).toBe('inconsistent');
-    expect(result.figures.errors / result.figures.requests).toBeLessThan(0.01);
+    expect((result.figures.errors ?? 0) / (result.figures.requests ?? 1)).toBeLessThan(0.01);
     expect(result.findings).toEqual(['2 of 10 requests failed (20%, 1.25-1.5 s): over the budget of 1%']);
   });
 

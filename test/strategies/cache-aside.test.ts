@@ -10,7 +10,7 @@ describe('cache-aside read', () => {
     cache.put('price:book', 150);
     db.record('price:book', 200);
     const op = fakeOp('r1', trace);
-    expect(await cacheAsideRead(deps, 'price:book', op)).toEqual({ outcome: 'ok', value: 150 });
+    expect(await cacheAsideRead(deps, 'price:book', op)).toEqual({ outcome: 'ok', value: 150, cacheHit: true });
     expect(trace).toEqual(['cache get price:book', 'point after-cache-read']);
   });
 
@@ -18,7 +18,7 @@ describe('cache-aside read', () => {
     const { cache, db, trace, deps } = fakeDeps(30_000);
     db.record('price:book', 150);
     const op = fakeOp('r1', trace);
-    expect(await cacheAsideRead(deps, 'price:book', op)).toEqual({ outcome: 'ok', value: 150 });
+    expect(await cacheAsideRead(deps, 'price:book', op)).toEqual({ outcome: 'ok', value: 150, cacheHit: false });
     expect(trace).toEqual(['cache get price:book', `db ${SELECT}`, 'point after-fill-read', 'cache set price:book 150 px 30000']);
     expect(cache.strings.get('price:book')).toEqual({ value: '150', ttlMs: 30_000 });
   });
@@ -33,7 +33,7 @@ describe('cache-aside read', () => {
   it('answers null for a key in neither store, and fills nothing', async () => {
     const { cache, deps } = fakeDeps(30_000);
     const op = fakeOp('r1');
-    expect(await cacheAsideRead(deps, 'price:none', op)).toEqual({ outcome: 'ok', value: null });
+    expect(await cacheAsideRead(deps, 'price:none', op)).toEqual({ outcome: 'ok', value: null, cacheHit: false });
     expect(cache.strings.size).toBe(0);
     expect(op.points).toEqual([]);
   });
@@ -43,7 +43,7 @@ describe('cache-aside read', () => {
     db.record('price:book', 150);
     cache.failNext('get', outcome);
     const op = fakeOp('r1', trace);
-    expect(await cacheAsideRead(deps, 'price:book', op)).toEqual({ outcome: 'ok', value: 150 });
+    expect(await cacheAsideRead(deps, 'price:book', op)).toEqual({ outcome: 'ok', value: 150, cacheHit: false });
     expect(trace.filter((line) => line.startsWith('cache'))).toEqual(['cache get price:book']);
     expect(cache.value('price:book')).toBeUndefined();
     expect(op.points).toEqual(['after-fill-read']);
@@ -61,7 +61,7 @@ describe('cache-aside read', () => {
     const { cache, db, deps } = fakeDeps(30_000);
     db.record('price:book', 150);
     cache.failNext('set', 'fail');
-    expect(await cacheAsideRead(deps, 'price:book', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 150 });
+    expect(await cacheAsideRead(deps, 'price:book', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 150, cacheHit: false });
     expect(cache.value('price:book')).toBeUndefined();
   });
 });

@@ -29,7 +29,7 @@ describe('guardCache', () => {
     cache.failNext('get', 'fail').failNext('get', 'fail');
     await guarded.cache.get('k');
     await guarded.cache.get('k');
-    expect(await guarded.cache.get('k')).toEqual({ outcome: 'ok', value: null });
+    expect(await guarded.cache.get('k')).toMatchObject({ outcome: 'ok', value: null });
     cache.failNext('get', 'fail').failNext('get', 'fail');
     await guarded.cache.get('k');
     await guarded.cache.get('k');
@@ -65,7 +65,7 @@ describe('guardCache', () => {
     expect(guarded.opened).toBe(2);
     await vi.advanceTimersByTimeAsync(settings.halfOpenAfterMs + 1);
     cache.put('k', 1);
-    expect(await guarded.cache.get('k')).toEqual({ outcome: 'ok', value: '1' });
+    expect(await guarded.cache.get('k')).toMatchObject({ outcome: 'ok', value: '1' });
     expect(guarded.state()).toBe('closed');
   });
 });
@@ -75,9 +75,9 @@ describe('circuit-breaker read', () => {
     const { cache, db, deps } = fakeDeps(30_000);
     db.record('a', 1);
     const strategy = circuitBreaker.create(deps);
-    expect(await strategy.read('a', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 1 });
+    expect(await strategy.read('a', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 1 });
     expect(cache.value('a')).toBe('1');
-    expect(await strategy.read('a', fakeOp('r2'))).toEqual({ outcome: 'ok', value: 1 });
+    expect(await strategy.read('a', fakeOp('r2'))).toMatchObject({ outcome: 'ok', value: 1 });
   });
 
   it('once the cache has failed enough, reads go straight to the database: no cache command, no fill', async () => {
@@ -85,9 +85,9 @@ describe('circuit-breaker read', () => {
     db.record('a', 1);
     const strategy = circuitBreaker.create(deps);
     for (let i = 0; i < 5; i++) cache.failNext('get', 'unknown');
-    for (let i = 0; i < 5; i++) expect(await strategy.read('a', fakeOp(`r${i}`))).toEqual({ outcome: 'ok', value: 1 });
+    for (let i = 0; i < 5; i++) expect(await strategy.read('a', fakeOp(`r${i}`))).toMatchObject({ outcome: 'ok', value: 1 });
     trace.length = 0;
-    expect(await strategy.read('a', fakeOp('r9'))).toEqual({ outcome: 'ok', value: 1 });
+    expect(await strategy.read('a', fakeOp('r9'))).toMatchObject({ outcome: 'ok', value: 1 });
     expect(trace).toEqual([`db ${SELECT}`]);
     expect(cache.value('a')).toBeUndefined();
   });

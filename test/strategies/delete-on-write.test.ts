@@ -93,7 +93,7 @@ describe('delete-on-write read and write', () => {
   it('refills with the TTL on the read after a debit deleted the entry', async () => {
     const { cache, strategy } = setup(5000, 5000);
     await strategy.debit?.('account:bob', 1000, fakeOp('p1'));
-    expect(await strategy.read('account:bob', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 4000 });
+    expect(await strategy.read('account:bob', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 4000, cacheHit: false });
     expect(cache.strings.get('account:bob')).toEqual({ value: '4000', ttlMs: 30_000 });
   });
 

@@ -10,7 +10,7 @@ describe('leases-wait read', () => {
   it('the reader that gets the lease looks at the cache again, then reads the database and fills with its token', async () => {
     const { db, trace, deps } = fakeDeps(30_000);
     db.record('hot', 5);
-    expect(await leaseWaitRead(deps, 'hot', fakeOp('r1', trace))).toEqual({ outcome: 'ok', value: 5 });
+    expect(await leaseWaitRead(deps, 'hot', fakeOp('r1', trace))).toMatchObject({ outcome: 'ok', value: 5 });
     expect(trace).toEqual([
       'cache get hot',
       expect.stringMatching(/^cache setIfAbsent _meta:lease:hot r1:\S+ px 5000$/),
@@ -31,7 +31,7 @@ describe('leases-wait read', () => {
       if (++gets === 3) cache.put('hot', 5);
       return get(key);
     };
-    expect(await leaseWaitRead(deps, 'hot', fakeOp('r2'))).toEqual({ outcome: 'ok', value: 5 });
+    expect(await leaseWaitRead(deps, 'hot', fakeOp('r2'))).toMatchObject({ outcome: 'ok', value: 5 });
     expect(dbReads(trace)).toBe(0);
     expect(gets).toBe(3);
   });
@@ -40,7 +40,7 @@ describe('leases-wait read', () => {
     const { cache, db, trace, deps } = fakeDeps(30_000);
     db.record('hot', 5);
     cache.put(leaseKey('hot'), 'holder');
-    expect(await leaseWaitRead(deps, 'hot', fakeOp('r2'), 20)).toEqual({ outcome: 'ok', value: 5 });
+    expect(await leaseWaitRead(deps, 'hot', fakeOp('r2'), 20)).toMatchObject({ outcome: 'ok', value: 5 });
     expect(dbReads(trace)).toBe(1);
     expect(cache.value('hot')).toBeUndefined();
   });
@@ -54,7 +54,7 @@ describe('leases-wait read', () => {
       if (++gets === 2) cache.put('hot', 5);
       return get(key);
     };
-    expect(await leaseWaitRead(deps, 'hot', fakeOp('r3', trace))).toEqual({ outcome: 'ok', value: 5 });
+    expect(await leaseWaitRead(deps, 'hot', fakeOp('r3', trace))).toMatchObject({ outcome: 'ok', value: 5 });
     expect(dbReads(trace)).toBe(0);
     expect(trace.at(-1)).toBe('cache evalScript _meta:lease:hot');
   });
@@ -63,7 +63,7 @@ describe('leases-wait read', () => {
     const { cache, db, trace, deps } = fakeDeps(30_000);
     db.record('hot', 5);
     cache.failNext('get', outcome);
-    expect(await leaseWaitRead(deps, 'hot', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 5 });
+    expect(await leaseWaitRead(deps, 'hot', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 5 });
     expect(trace.filter((l) => l.includes('setIfAbsent'))).toEqual([]);
   });
 });

@@ -52,7 +52,7 @@ describe('single-flight read', () => {
     const { db, trace, deps } = fakeDeps(30_000);
     db.record('a', 1).record('b', 2);
     const strategy = singleFlight.create(deps);
-    expect(await Promise.all([strategy.read('a', fakeOp('r1')), strategy.read('b', fakeOp('r2'))])).toEqual([
+    expect(await Promise.all([strategy.read('a', fakeOp('r1')), strategy.read('b', fakeOp('r2'))])).toMatchObject([
       { outcome: 'ok', value: 1 },
       { outcome: 'ok', value: 2 },
     ]);
@@ -69,7 +69,7 @@ describe('single-flight read', () => {
       if (++gets === 2) cache.put('hot', 6);
       return get(key);
     };
-    expect(await singleFlight.create(deps).read('hot', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 6 });
+    expect(await singleFlight.create(deps).read('hot', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 6 });
     expect(dbReads(trace)).toBe(0);
     expect(gets).toBe(2);
   });
@@ -79,7 +79,7 @@ describe('single-flight read', () => {
     db.record('hot', 5);
     cache.failNext('get', outcome).failNext('get', outcome);
     const strategy = singleFlight.create(deps);
-    expect(await Promise.all([strategy.read('hot', fakeOp('r1')), strategy.read('hot', fakeOp('r2'))])).toEqual([
+    expect(await Promise.all([strategy.read('hot', fakeOp('r1')), strategy.read('hot', fakeOp('r2'))])).toMatchObject([
       { outcome: 'ok', value: 5 },
       { outcome: 'ok', value: 5 },
     ]);

@@ -23,7 +23,7 @@ describe('warming read', () => {
   it('a cache that came back empty is warmed with every hot key in one query; concurrent misses wait for it and query nothing', async () => {
     const { cache, trace, keys, strategy } = await afterRestart();
     const answers = await Promise.all(keys.map((key, i) => strategy.read(key, fakeOp(`r${i}`))));
-    expect(answers).toEqual(keys.map((_, i) => ({ outcome: 'ok', value: i })));
+    expect(answers).toMatchObject(keys.map((_, i) => ({ outcome: 'ok', value: i })));
     expect(count(trace, `db ${WARM_QUERY}`)).toBe(1);
     expect(count(trace, `db ${SELECT}`)).toBe(0);
     for (const [i, key] of keys.entries()) expect(cache.strings.get(key)).toEqual({ value: String(i), ttlMs: 30_000 });
@@ -35,7 +35,7 @@ describe('warming read', () => {
     const { cache, db, trace, strategy } = await afterRestart();
     cache.put(WARM_MARK, 1);
     db.record('z', 9);
-    expect(await strategy.read('z', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 9 });
+    expect(await strategy.read('z', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 9 });
     expect(count(trace, `db ${SELECT}`)).toBe(1);
     expect(count(trace, `db ${WARM_QUERY}`)).toBe(0);
     expect(cache.value('z')).toBe('9');
@@ -44,7 +44,7 @@ describe('warming read', () => {
   it('a key outside the hot set is read after the warming like any miss', async () => {
     const { db, trace, strategy } = await afterRestart();
     db.record('cold', 7);
-    expect(await strategy.read('cold', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 7 });
+    expect(await strategy.read('cold', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 7 });
     expect(count(trace, `db ${WARM_QUERY}`)).toBe(1);
     expect(count(trace, `db ${SELECT}`)).toBe(1);
   });
@@ -60,7 +60,7 @@ describe('warming read', () => {
       }
       return get(key);
     };
-    expect(await strategy.read('a', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 0 });
+    expect(await strategy.read('a', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 0 });
     expect(count(trace, `db ${WARM_QUERY}`)).toBe(0);
     expect(count(trace, `db ${SELECT}`)).toBe(0);
   });
@@ -68,7 +68,7 @@ describe('warming read', () => {
   it('a failed warming query sets no mark and frees the lock; the miss is served from the database', async () => {
     const { cache, db, strategy } = await afterRestart();
     db.failStatement(WARM_QUERY, 'fail');
-    expect(await strategy.read('a', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 0 });
+    expect(await strategy.read('a', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 0 });
     expect(cache.value(WARM_MARK)).toBeUndefined();
     expect(cache.value(WARM_LOCK)).toBeUndefined();
   });
@@ -76,7 +76,7 @@ describe('warming read', () => {
   it.each(['fail', 'unknown'] as const)('with the cache answering %s, the read goes to the database and warms nothing', async (outcome) => {
     const { cache, trace, strategy } = await afterRestart();
     cache.failNext('get', outcome);
-    expect(await strategy.read('a', fakeOp('r1'))).toEqual({ outcome: 'ok', value: 0 });
+    expect(await strategy.read('a', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 0 });
     expect(count(trace, `db ${SELECT}`)).toBe(1);
     expect(count(trace, `db ${WARM_QUERY}`)).toBe(0);
   });
