@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Outcome } from '../history/history.js';
-import type { StoreCounters } from './counters.js';
+import { countPoolWait, type StoreCounters } from './counters.js';
 import { failed, ok, type Result } from './result.js';
 
 /** Resilience settings of the app's PostgreSQL pool; printed in every run header. */
@@ -165,10 +165,8 @@ function countedConnect(pool: pg.Pool, poolMax: number, counters: StoreCounters)
     const waits = pool.idleCount === 0 && pool.totalCount >= poolMax;
     const start = performance.now();
     const client = await pool.connect();
-    if (waits) {
-      counters.poolWaits += 1;
-      counters.poolWaitMs += performance.now() - start;
-    }
+    counters.checkouts += 1;
+    if (waits) countPoolWait(counters, performance.now() - start);
     return client;
   };
 }
