@@ -6,6 +6,9 @@ import { twoPhaseInDoubt } from './payment-double-spend/2pc-in-doubt.js';
 import { sagaCrash } from './payment-double-spend/saga-crash.js';
 import { paymentDoubleSpend } from './payment-double-spend.js';
 import { writeBehindCrash } from './write-behind-crash.js';
+import { cacheOutage } from './load/cache-outage.js';
+import { coldStart } from './load/cold-start.js';
+import { hotKeyStampede } from './load/hot-key-stampede.js';
 import { redisCrashAlways } from './write-behind-redis-crash/always.js';
 import { redisCrashAofOff } from './write-behind-redis-crash/aof-off.js';
 import { redisCrashEverysec } from './write-behind-redis-crash/everysec.js';
@@ -25,4 +28,7 @@ export const scenarios: Scenario[] = [
   redisCrashAofOff,
   redisCrashEverysec,
   redisCrashAlways,
+  cacheOutage,
+  coldStart,
+  hotKeyStampede,
 ];

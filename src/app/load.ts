@@ -30,7 +30,7 @@ export function loadSpecProblem(spec: LoadSpec): string | undefined {
  * and reports what it measured. `id` names the load; request ids are `${id}:${n}`. Never rejects
  * for what the stores do: a failed request is counted and timed like any other.
  */
-export async function runLoad(target: LoadTarget, spec: LoadSpec, id: string): Promise<LoadReport> {
+export async function runLoad(target: LoadTarget, spec: LoadSpec, id: string, onStart: () => void = () => undefined): Promise<LoadReport> {
   const random = seededRandom(spec.seed ?? 1);
   const next = keyChooser(spec.keys, random);
   const think = spec.thinkMs ?? 0;
@@ -60,6 +60,7 @@ export async function runLoad(target: LoadTarget, spec: LoadSpec, id: string): P
   const before = copyCounters(target.counters);
   const start = performance.now();
   timeline.start(start);
+  onStart();
   const deadline = start + spec.durationMs;
   let last = start;
 

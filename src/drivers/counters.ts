@@ -20,7 +20,7 @@ export interface StoreCounters {
 }
 
 /** Upper edges of the pool-wait classes, ms: fine enough to tell a percentile against the load budget's 100 ms. */
-export const POOL_WAIT_EDGES_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000];
+export const POOL_WAIT_EDGES_MS = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2000];
 
 export const newStoreCounters = (): StoreCounters => ({
   redisCommands: 0,
@@ -45,7 +45,7 @@ export function countPoolWait(c: StoreCounters, ms: number): void {
 
 /**
  * The pool wait at `percentile` (0-100) of every checkout (one that did not wait counts 0), as the
- * upper edge of its class, ms; Infinity past the last edge. 0 without checkouts.
+ * upper edge of its class, ms; past the last edge, the last edge (a lower bound). 0 without checkouts.
  */
 export function poolWaitPercentileMs(c: StoreCounters, percentile: number): number {
   if (c.checkouts === 0) return 0;
@@ -54,9 +54,9 @@ export function poolWaitPercentileMs(c: StoreCounters, percentile: number): numb
   if (seen >= rank) return 0;
   for (const [i, n] of c.poolWaitClasses.entries()) {
     seen += n;
-    if (seen >= rank) return POOL_WAIT_EDGES_MS[i] ?? Infinity;
+    if (seen >= rank) return POOL_WAIT_EDGES_MS[Math.min(i, POOL_WAIT_EDGES_MS.length - 1)] ?? 0;
   }
-  return Infinity;
+  return POOL_WAIT_EDGES_MS.at(-1) ?? 0;
 }
 
 /** b - a, field by field. */

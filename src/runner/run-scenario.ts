@@ -1,6 +1,7 @@
 import type { AppConfig } from '../app/protocol.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
-import { runCheckers, worst } from '../checkers/checker.js';
+import { runCheckers, worst, type CheckResult } from '../checkers/checker.js';
+import type { LoadBudget } from '../checkers/load-budget.js';
 import { diffStores } from '../checkers/diff.js';
 import { createFaultInjector } from '../drivers/fault-injector.js';
 import type { PgSettings } from '../drivers/postgres.js';
@@ -14,6 +15,8 @@ import { describePersistence, type Stack } from '../stack/contract.js';
 import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
 import { LabStores } from './stores.js';
+import { dbLatencyOn, startLoad, type LoadResult, type LoadRun } from './load-run.js';
+import { judgeBudget } from '../checkers/load-budget.js';
 import { planStrategy, skippedResult, type ModuleRun } from './strategy-plan.js';
 
 /** What the runner needs of a stack (local or external; src/stack provides it). */
@@ -108,6 +111,8 @@ export async function runScenario(
   const settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
   /** What went wrong with the run itself (not the system under test): each makes the result unknown. */
   const problems: string[] = [];
+  let load: LoadRun | undefined;
+  let expiries = 0;
   let apps: AppFleet | undefined;
   const { signal } = options;
   const interrupt = (): void => {
@@ -195,6 +200,19 @@ export async function runScenario(
         faults.started('redis', 'redis-server started again');
       },
       settle,
+      startLoad: (spec) => {
+        if (load) throw new Error('the workload started a second load: a load scenario runs one');
+        load = startLoad(fleet, spec, now, dbLatencyOn(injector, links.map((l) => l.proxies.postgres.name)));
+        return load;
+      },
+      expire: async (key) => {
+        const removed = await stores.cache.del(key);
+        if (removed.outcome !== 'ok') throw new Error(`the lab could not expire ${key}: ${removed.error}`);
+        if (removed.value === 0) return false;
+        expiries++;
+        timeline.push({ at: Math.round(history.now()), event: `cache key ${key} expired` });
+        return true;
+      },
     };
 
     try {
@@ -203,6 +221,11 @@ export async function runScenario(
       if (err instanceof LabError) throw err;
       problems.push(`the workload stopped early: ${err instanceof Error ? err.message : String(err)}`);
     }
+    const loadResult: LoadResult | undefined = await load?.done.catch((err: unknown) => {
+      if (err instanceof LabError) throw err;
+      problems.push(`the load did not complete: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
     stopIfInterrupted();
 
     // Heal: every fault removed, then wait for the app's links before judging.
@@ -233,6 +256,11 @@ export async function runScenario(
       stalenessBudgetMs: scenario.stalenessBudgetMs,
     };
     const checks = runCheckers(scenario.checkers, input);
+    if (scenario.budget) {
+      const judged = judgeLoad(scenario.budget(strategyName, fleet.size), loadResult, timeline, expiries);
+      if (typeof judged === 'string') problems.push(judged);
+      else checks.push(judged);
+    }
     if (problems.length > 0) checks.push({ checker: 'run', verdict: 'unknown', findings: problems, figures: {} });
     const verdict = worst(checks.map((c) => c.verdict));
     return {
@@ -240,7 +268,8 @@ export async function runScenario(
       verdict,
       matches: verdict === plan.expectation.expect,
       checks,
-      diff: diffStores(final, displayOnlyKeys),
+      // A load scenario's thousand keys are not a table to read: its load stands for them.
+      diff: scenario.budget ? [] : diffStores(final, displayOnlyKeys),
       bookkeeping: Object.entries(final.meta).map(([key, entry]) => ({ key, ...entry })),
       impact: scenario.impact(checks),
       // Unknown: nothing to explain about the strategy; the run's findings say why it was not judged.
@@ -253,6 +282,7 @@ export async function runScenario(
       },
       finalAt,
       durationMs: Math.round(performance.now() - started),
+      ...(loadResult && { load: loadResult }),
     };
   } finally {
     signal?.removeEventListener('abort', interrupt);
@@ -278,3 +308,23 @@ function missingAbility(scenario: Scenario, stack: RunStack): string | undefined
 }
 
 const NOT_JUDGED = 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
+
+/**
+ * The load-budget check of a load scenario's run, or why it could not be judged (a problem: the
+ * result is unknown). The steady state ends at the first fault window that opens during the load.
+ */
+function judgeLoad(budget: LoadBudget, load: LoadResult | undefined, timeline: TimelineEntry[], expiries: number): CheckResult | string {
+  if (!load) return 'the workload ran no load to judge against the budget';
+  const first = timeline.find((e) => e.at >= load.startedAt && (e.window?.edge === 'start' || e.event.includes('expired')));
+  if (!first) return 'no fault came during the load: nothing to judge the steady state against';
+  return judgeBudget(
+    {
+      bucketMs: load.bucketMs,
+      buckets: load.buckets,
+      faultAtMs: first.at - load.startedAt,
+      poolWaitP99Ms: load.poolWaitP99Ms,
+      expiries: { count: expiries, dbQueries: load.stores.dbQueries },
+    },
+    budget,
+  );
+}

@@ -12,7 +12,7 @@ import {
 import type { RedisDriver } from '../drivers/redis.js';
 import { failed, type Result } from '../drivers/result.js';
 import { readFromDb } from './cache-aside.js';
-import { broke, type StrategyDefinition } from './strategy.js';
+import { broke, type OpResult, type StrategyDefinition } from './strategy.js';
 
 /** How the breaker in front of the cache decides. */
 export interface BreakerSettings {
@@ -79,30 +79,48 @@ export function guardCache(cache: RedisDriver, settings: BreakerSettings = defau
   };
 }
 
+/** Values the breaker's fallback remembers, at most (the oldest forgotten first). */
+export const LAST_KNOWN_KEPT = 5_000;
+
 /**
- * Cache-aside behind a circuit breaker: while the cache fails, reads stop paying its timeout and go
- * to the database at once (without filling); a probe closes the breaker when the cache is back.
+ * Cache-aside behind a circuit breaker, with the classic fallback: while the cache fails or the
+ * breaker is open, a read stops paying the cache's timeout and answers the last value this process
+ * served for the key (stale by at most the outage: the cache's role is display), or the database's
+ * when it has none (without filling). The database keeps the load it had, not the whole read load.
+ * A probe closes the breaker when the cache is back.
  */
 export const circuitBreaker: StrategyDefinition = {
   name: 'circuit-breaker',
-  summary: 'cache-aside with the cache behind a circuit breaker (cockatiel): skipped while it fails, probed to close',
+  summary: 'cache-aside with the cache behind a circuit breaker (cockatiel); while it is open, the last value served, else the database',
   cacheRole: 'display',
   cacheTtlMs: 30_000,
   create: (deps) => {
     const { cache } = guardCache(deps.cache);
     const guarded = { ...deps, cache };
+    const lastKnown = new Map<string, number>();
+    const remember = (key: string, result: OpResult): OpResult => {
+      if (result.outcome === 'ok' && typeof result.value === 'number') {
+        lastKnown.delete(key);
+        lastKnown.set(key, result.value);
+        if (lastKnown.size > LAST_KNOWN_KEPT) lastKnown.delete(lastKnown.keys().next().value as string);
+      }
+      return result;
+    };
     return {
       async read(key, op) {
         const cached = await cache.get(key);
         if (cached.outcome === 'ok' && cached.value !== null) {
           await op.point('after-cache-read');
-          return { outcome: 'ok', value: Number(cached.value), cacheHit: true };
+          return remember(key, { outcome: 'ok', value: Number(cached.value), cacheHit: true });
         }
-        return readFromDb(guarded, key, op, cached.outcome === 'ok');
+        const known = lastKnown.get(key);
+        if (cached.outcome !== 'ok' && known !== undefined) return { outcome: 'ok', value: known, cacheHit: true };
+        return remember(key, await readFromDb(guarded, key, op, cached.outcome === 'ok'));
       },
       async write(key, value) {
         const res = await deps.db.query('UPDATE records SET value = $2 WHERE key = $1', [key, value]);
         if (res.outcome !== 'ok') return broke('database write', res);
+        lastKnown.delete(key);
         await cache.del(key);
         return { outcome: 'ok', value };
       },

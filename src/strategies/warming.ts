@@ -1,4 +1,5 @@
 import { metaKey, type AtomicCommand } from '../drivers/redis.js';
+import type { Result } from '../drivers/result.js';
 import { readFromDb } from './cache-aside.js';
 import { SingleFlight } from './single-flight.js';
 import { broke, type OpContext, type OpResult, type StrategyDefinition, type StrategyDeps } from './strategy.js';
@@ -11,6 +12,8 @@ const WARM_LOCK_MS = 5_000;
 /** How long a process waits for another one's warming before it goes on without, ms; how often it looks. */
 const WAIT_MS = 2_000;
 const POLL_MS = 10;
+/** How long a read waits for a cache that does not answer before it reads the database, ms. */
+export const OUTAGE_WAIT_MS = 1_000;
 /** Keys remembered as hot, at most (the oldest forgotten first). */
 export const HOT_KEYS_KEPT = 5_000;
 
@@ -33,14 +36,15 @@ export class WarmState {
 }
 
 /**
- * Cache-aside that warms a cache that came back empty. A miss first asks whether the warm mark is
+ * Cache-aside that warms a cache that came back empty. While the cache does not answer, reads wait
+ * for it (up to OUTAGE_WAIT_MS) instead of all querying the database. A miss first asks whether the warm mark is
  * still there; if the cache lost it (redis-server restarted without its data), the hot set is
  * loaded in one database query and one MULTI before the miss goes on, and every miss meanwhile waits
  * for that warming instead of querying the database on its own. Across processes one warms (a lock
  * key) and the others wait for its mark.
  */
-export async function warmingRead(deps: StrategyDeps, state: WarmState, key: string, op: OpContext): Promise<OpResult> {
-  const cached = await deps.cache.get(key);
+export async function warmingRead(deps: StrategyDeps, state: WarmState, key: string, op: OpContext, outageWaitMs = OUTAGE_WAIT_MS): Promise<OpResult> {
+  const cached = await getThroughOutage(deps, key, outageWaitMs);
   if (cached.outcome === 'ok' && cached.value !== null) {
     state.served(key);
     await op.point('after-cache-read');
@@ -57,6 +61,21 @@ export async function warmingRead(deps: StrategyDeps, state: WarmState, key: str
     }
   }
   return readFromDb(deps, key, op, true);
+}
+
+/**
+ * A cache that does not answer is being restarted (or is cut off): reads wait for it, looking
+ * again every POLL_MS up to `waitMs`, rather than all falling back to the database at once; past
+ * that they do (without filling).
+ */
+async function getThroughOutage(deps: StrategyDeps, key: string, waitMs: number): Promise<Result<string | null>> {
+  const deadline = Date.now() + waitMs;
+  let cached = await deps.cache.get(key);
+  while (cached.outcome !== 'ok' && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    cached = await deps.cache.get(key);
+  }
+  return cached;
 }
 
 /** Loads the hot set into the cache (or waits for the process that does), then sets the mark. */

@@ -10,13 +10,14 @@ describe('pool-wait counters', () => {
     countPoolWait(c, 140);
     expect(c.poolWaits).toBe(3);
     expect(c.poolWaitMs).toBe(243);
-    expect(c.poolWaitClasses).toEqual([0, 1, 0, 0, 0, 1, 1, 0, 0, 0]);
+    expect(c.poolWaitClasses).toEqual([0, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0]);
     expect(poolWaitPercentileMs(c, 97)).toBe(0);
     expect(poolWaitPercentileMs(c, 98)).toBe(5);
     expect(poolWaitPercentileMs(c, 99)).toBe(100);
     expect(poolWaitPercentileMs(c, 100)).toBe(250);
     countPoolWait(c, 5000);
     expect(c.poolWaitClasses.at(-1)).toBe(1);
+    expect(poolWaitPercentileMs(c, 100)).toBe(2000);
     expect(poolWaitPercentileMs(newStoreCounters(), 99)).toBe(0);
   });
 

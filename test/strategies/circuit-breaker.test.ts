@@ -80,15 +80,38 @@ describe('circuit-breaker read', () => {
     expect(await strategy.read('a', fakeOp('r2'))).toMatchObject({ outcome: 'ok', value: 1 });
   });
 
-  it('once the cache has failed enough, reads go straight to the database: no cache command, no fill', async () => {
+  it('while the cache fails, a key it served before is answered from the last value served: no database query', async () => {
     const { cache, db, trace, deps } = fakeDeps(30_000);
+    db.record('a', 2);
+    cache.put('a', 1);
+    const strategy = circuitBreaker.create(deps);
+    expect(await strategy.read('a', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 1 });
+    trace.length = 0;
+    cache.failNext('get', 'unknown');
+    expect(await strategy.read('a', fakeOp('r2'))).toEqual({ outcome: 'ok', value: 1, cacheHit: true });
+    expect(trace).toEqual(['cache get a']);
+  });
+
+  it('a write forgets the value it remembered', async () => {
+    const { cache, db, deps } = fakeDeps(30_000);
     db.record('a', 1);
     const strategy = circuitBreaker.create(deps);
+    await strategy.read('a', fakeOp('r1'));
+    await strategy.write?.('a', 5, fakeOp('w1'));
+    cache.failNext('get', 'fail');
+    expect(await strategy.read('a', fakeOp('r2'))).toMatchObject({ outcome: 'ok', value: 5, cacheHit: false });
+  });
+
+  it('once the cache has failed enough, reads of keys it never served go straight to the database: no cache command, no fill', async () => {
+    const { cache, db, trace, deps } = fakeDeps(30_000);
+    db.record('a', 1);
+    for (let i = 0; i < 6; i++) db.record(`k${i}`, i);
+    const strategy = circuitBreaker.create(deps);
     for (let i = 0; i < 5; i++) cache.failNext('get', 'unknown');
-    for (let i = 0; i < 5; i++) expect(await strategy.read('a', fakeOp(`r${i}`))).toMatchObject({ outcome: 'ok', value: 1 });
+    for (let i = 0; i < 5; i++) expect(await strategy.read(`k${i}`, fakeOp(`r${i}`))).toMatchObject({ outcome: 'ok', value: i });
     trace.length = 0;
-    expect(await strategy.read('a', fakeOp('r9'))).toMatchObject({ outcome: 'ok', value: 1 });
+    expect(await strategy.read('k5', fakeOp('r9'))).toMatchObject({ outcome: 'ok', value: 5 });
     expect(trace).toEqual([`db ${SELECT}`]);
-    expect(cache.value('a')).toBeUndefined();
+    expect(cache.value('k5')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WARM_LOCK, WARM_MARK, WARM_QUERY, warming } from '../../src/strategies/warming.js';
+import { WARM_LOCK, WARM_MARK, WARM_QUERY, WarmState, warming, warmingRead } from '../../src/strategies/warming.js';
 import { fakeDeps, fakeOp } from './fakes.js';
 
 const SELECT = 'SELECT value FROM records WHERE key = $1';
@@ -73,10 +73,19 @@ describe('warming read', () => {
     expect(cache.value(WARM_LOCK)).toBeUndefined();
   });
 
-  it.each(['fail', 'unknown'] as const)('with the cache answering %s, the read goes to the database and warms nothing', async (outcome) => {
+  it.each(['fail', 'unknown'] as const)('a cache that answers %s is looked at again until it answers: then the read goes on there, no query', async (outcome) => {
     const { cache, trace, strategy } = await afterRestart();
-    cache.failNext('get', outcome);
-    expect(await strategy.read('a', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 0 });
+    cache.put(WARM_MARK, 1).put('a', 0);
+    cache.failNext('get', outcome).failNext('get', outcome);
+    expect(await strategy.read('a', fakeOp('r1'))).toMatchObject({ outcome: 'ok', value: 0, cacheHit: true });
+    expect(count(trace, 'cache get a')).toBe(3);
+    expect(count(trace, `db ${SELECT}`)).toBe(0);
+  });
+
+  it('past its wait, a read of a cache that still does not answer goes to the database and warms nothing', async () => {
+    const { cache, deps, trace } = await afterRestart();
+    cache.get = () => Promise.resolve({ outcome: 'unknown', error: 'no reply' });
+    expect(await warmingRead(deps, new WarmState(), 'a', fakeOp('r1'), 30)).toMatchObject({ outcome: 'ok', value: 0, cacheHit: false });
     expect(count(trace, `db ${SELECT}`)).toBe(1);
     expect(count(trace, `db ${WARM_QUERY}`)).toBe(0);
   });
