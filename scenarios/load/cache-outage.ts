@@ -15,7 +15,7 @@ const SLOW_MS = 600;
 export const cacheOutage: Scenario = {
   name: 'cache-outage',
   suite: 'load',
-  summary: 'Redis unreachable, then slow, under steady load: every request pays the cache timeout, unless a circuit breaker skips it',
+  summary: 'Redis unreachable, then slow, under steady load: reads swamp the database or wait past their deadline, unless a circuit breaker skips the cache',
   explanation:
     `${CONCURRENCY} clients read items (90% of them among ${HOT} hot keys, cached) and give up on a request after ${DEADLINE_MS} ms. ` +
     `A query costs the database ${DB_LATENCY_MS} ms. After 3 s of steady load the Redis link goes down for a second, then ` +
@@ -63,7 +63,7 @@ export const cacheOutage: Scenario = {
     const figures = measured(verdict, checks);
     if (strategy === 'circuit-breaker') {
       return verdict === 'consistent'
-        ? `${figures} The breaker opened after a few timeouts of 100 ms; while it was open, reads answered the last value served ` +
+        ? `${figures} The breaker opened after a few failed calls (with the link down) or calls without an answer within 100 ms (the slow link); while it was open, reads answered the last value served ` +
             '(hot keys) or the database (the rest, as before), so the database kept its steady load, and a probe closed the breaker once the cache answered again.'
         : `${figures} The breaker did not keep the load within budget here: see the timeline for where.`;
     }
