@@ -26,6 +26,7 @@ import { renderJunit } from '../report/junit.js';
 import { renderScenarioList } from '../report/scenario-table.js';
 import { renderReport } from '../report/terminal.js';
 import { packageRoot } from '../stack/entry-points.js';
+import { addBenchOptions, benchAction, type BenchFlags } from './bench-action.js';
 import { checkAction, type CheckFlags } from './check-action.js';
 import { parseApps, parseDriverSettings, parseInclude, parseOutputFile, parseSeed, parseShard, parseStackMode } from './options.js';
 import { SUITES } from '../runner/scenario.js';
@@ -152,6 +153,24 @@ async function run(scenarioNames: string[], flags: RunFlags, all: boolean, matri
   }
 }
 
+/** Runs `work` with an AbortSignal aborted by the first SIGINT/SIGTERM; a second one exits at once. */
+async function interruptible(work: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!interrupt.signal.aborted) return interrupt.abort(signal);
+    printError(`cachelab: ${signal} again: killed the stack's processes; the next run removes what is left\n`);
+    process.exit(signalExitCode(signal));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work(interrupt.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 /** Prints a report (terminal or --json), writes --junit and --report; the exit code: 0 all matched, 1 not. */
 async function output(
   report: RunReport,
@@ -212,6 +231,10 @@ function program(setExit: (code: number) => void): Command {
 
   addRunFlags(cli.command('matrix').description('every scenario x strategy, then the matrix table')).action(
     async (flags: RunFlags) => setExit(await run([], flags, true, true)),
+  );
+
+  addBenchOptions(cli.command('bench')).action(async (flags: BenchFlags) =>
+    setExit(await interruptible((signal) => benchAction(flags, { print, mask }, signal))),
   );
 
   cli

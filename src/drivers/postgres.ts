@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Outcome } from '../history/history.js';
-import { countPoolWait, type StoreCounters } from './counters.js';
+import type { StoreCounters } from './counters.js';
+import { countedConnect, countedQuery, type Send } from './postgres-counted.js';
 import { failed, ok, type Result } from './result.js';
 
 /** Resilience settings of the app's PostgreSQL pool; printed in every run header. */
@@ -155,32 +156,6 @@ export function createDbDriver(url: string, schema: string, settings: PgSettings
     close: () => pool.end(),
   };
   return driver;
-}
-
-type Send = <R extends Row>(client: pg.PoolClient, sql: string, params?: unknown[]) => Promise<pg.QueryResult<R>>;
-
-/** pool.connect(), counting a checkout that has to wait for a connection to come back. */
-function countedConnect(pool: pg.Pool, poolMax: number, counters: StoreCounters): () => Promise<pg.PoolClient> {
-  return async () => {
-    const waits = pool.idleCount === 0 && pool.totalCount >= poolMax;
-    const start = performance.now();
-    const client = await pool.connect();
-    counters.checkouts += 1;
-    if (waits) countPoolWait(counters, performance.now() - start);
-    return client;
-  };
-}
-
-function countedQuery(counters: StoreCounters): Send {
-  return async <R extends Row>(client: pg.PoolClient, sql: string, params?: unknown[]) => {
-    counters.dbStatements += 1;
-    const start = performance.now();
-    try {
-      return await client.query<R>(sql, params);
-    } finally {
-      counters.dbStatementMs += performance.now() - start;
-    }
-  };
 }
 
 function transaction(client: pg.PoolClient, send: Send): Tx {
