@@ -2,9 +2,11 @@ import type { Scenario } from '../src/runner/scenario.js';
 import { concurrentUpdates } from './invalidation-race/concurrent-updates.js';
 import { staleFill } from './invalidation-race/stale-fill.js';
 import { inventoryOversell } from './inventory-oversell.js';
+import { l1InvalidationLost } from './l1-invalidation-lost.js';
 import { twoPhaseInDoubt } from './payment-double-spend/2pc-in-doubt.js';
 import { sagaCrash } from './payment-double-spend/saga-crash.js';
 import { paymentDoubleSpend } from './payment-double-spend.js';
+import { redisFailover } from './redis-failover.js';
 import { writeBehindCrash } from './write-behind-crash.js';
 import { cacheOutage } from './load/cache-outage.js';
 import { coldStart } from './load/cold-start.js';
@@ -28,6 +30,8 @@ export const scenarios: Scenario[] = [
   redisCrashAofOff,
   redisCrashEverysec,
   redisCrashAlways,
+  l1InvalidationLost,
+  redisFailover,
   cacheOutage,
   coldStart,
   hotKeyStampede,

@@ -1,7 +1,8 @@
 import { newStoreCounters } from '../drivers/counters.js';
 import { createDbDriver } from '../drivers/postgres.js';
 import { createRedisGetter, type RedisGetter } from '../drivers/redis-baseline.js';
-import { createRedisDriver } from '../drivers/redis.js';
+import { createRedisDriver, metaKey } from '../drivers/redis.js';
+import { pubSubBus, streamBus, type InvalidationBus } from '../drivers/redis-bus.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
 import type { OpResult, StrategyDefinition } from '../strategies/strategy.js';
 import type { AppServer } from './app-server.js';
@@ -14,7 +15,20 @@ export function builtinServer(definition: StrategyDefinition, config: AppConfig,
   const cache = createRedisDriver(config.redisUrl, config.keyPrefix, config.redis, counters);
   const db = createDbDriver(config.databaseUrl, config.schema, config.pg, counters);
   let getter: RedisGetter | undefined;
-  const strategy = definition.create({ cache, db, cacheTtlMs: config.cacheTtlMs, point: (name, jobId) => points.reach(name, jobId) });
+  const buses: InvalidationBus[] = [];
+  const strategy = definition.create({
+    cache,
+    db,
+    cacheTtlMs: config.cacheTtlMs,
+    point: (name, jobId) => points.reach(name, jobId),
+    bus: (kind, name, onKey) => {
+      // Under _meta: (bookkeeping, never compared with the database), in the run's namespace.
+      const open = kind === 'pubsub' ? pubSubBus : streamBus;
+      const bus = open(config.redisUrl, config.keyPrefix, config.redis, metaKey('bus', name), onKey);
+      buses.push(bus);
+      return bus;
+    },
+  });
 
   return {
     async serve(id, op) {
@@ -47,7 +61,7 @@ export function builtinServer(definition: StrategyDefinition, config: AppConfig,
     close: async () => {
       strategy.close?.();
       getter?.close();
-      await Promise.all([cache.close(), db.close()]);
+      await Promise.all([cache.close(), db.close(), ...buses.map((b) => b.close())]);
     },
   };
 }

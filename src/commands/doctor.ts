@@ -48,6 +48,7 @@ export async function doctor(opts: StackOptions = {}): Promise<DoctorReport> {
       const copy = blocked === undefined ? '' : `; the OS user "${POSTGRES_OS_USER}" cannot enter ${blocked}, so runs use a copy in ${BINARY_CACHE}`;
       return `${stdout.trim()} at ${postgres}${copy}`;
     }),
+    check('Redis Sentinel (redis-failover)', false, () => sentinel(local)),
     postgresOsUser(),
     check('temp dir', true, tempDirWritable),
     check('free port on 127.0.0.1', true, async () => `127.0.0.1:${await freePort()} could be bound`),
@@ -78,6 +79,20 @@ async function check(name: string, needed: boolean, probe: () => Promise<string>
     if (!needed) return { name, ok: true, detail: `${detail} (not needed: the URLs given select the external stack)`, fix };
     return { name, ok: false, detail, fix };
   }
+}
+
+/**
+ * Informational: the redis-failover scenario (suite distributed) runs a Sentinel with the same
+ * redis-server binary (--sentinel, Redis 5 or newer for SENTINEL REPLICAS); only the local stack
+ * can, external runs report it skipped.
+ */
+async function sentinel(local: boolean): Promise<string> {
+  if (!local) return 'not available in external mode: redis-failover is reported skipped there';
+  const binary = await locateRedisServer();
+  const version = await redisServerVersion(binary);
+  const major = Number(version.split('.')[0]);
+  if (!(major >= 5)) return `Redis ${version} is too old for Sentinel's SENTINEL REPLICAS: redis-failover cannot run (install Redis 5 or newer)`;
+  return `redis-server ${version} --sentinel: the local stack starts a primary, a replica and a Sentinel for redis-failover`;
 }
 
 function nodeVersion(): Promise<DoctorCheck> {

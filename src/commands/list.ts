@@ -13,6 +13,8 @@ export interface ScenarioListing {
   suite?: string;
   /** App processes it runs (when more than one). */
   apps?: number;
+  /** What the stack must provide beyond Redis and PostgreSQL (extra servers, kills); skipped without it. */
+  needs?: string[];
 }
 
 /** `cachelab list`: every scenario with the strategies it runs, the faults it injects, and its data contract. */
@@ -29,6 +31,7 @@ export function listScenarios(): ScenarioListing[] {
     contract: contractOf(s),
     ...(s.suite === undefined ? {} : { suite: s.suite }),
     ...((s.apps ?? 1) > 1 ? { apps: s.apps } : {}),
+    ...((s.needs ?? []).length > 0 ? { needs: s.needs } : {}),
   }));
 }
 

@@ -3,6 +3,24 @@ import type { Outcome } from '../history/history.js';
 import type { StoreCounters } from './counters.js';
 import type { RedisSettings } from './redis.js';
 import { failed, ok, type Result } from './result.js';
+import { isSentinelUrl, parseSentinelUrl } from './sentinel-url.js';
+
+/**
+ * ioredis' Sentinel mode for a redis-sentinel:// URL: it asks the sentinels for the master, dials
+ * it (through natMap), and asks again after each disconnect, so it follows a failover.
+ */
+function sentinelOptions(url: string, settings: RedisSettings): Record<string, unknown> {
+  const target = parseSentinelUrl(url);
+  return {
+    sentinels: target.sentinels,
+    name: target.name,
+    ...(target.password === undefined ? {} : { password: target.password }),
+    natMap: target.natMap,
+    sentinelRetryStrategy: () => settings.retryDelayMs,
+    // The sentinels are not faulted: their replies must not be what times out.
+    sentinelCommandTimeout: Math.max(settings.commandTimeoutMs, 1000),
+  };
+}
 
 /*
  * The one place an ioredis client is made and its errors are classified: the lab's RedisDriver,
@@ -56,7 +74,7 @@ export function connect(
   settings: RedisSettings,
   options: { keyPrefix: string; connectionName?: string; counters?: StoreCounters | undefined },
 ): { client: Redis; call: Call; lastError: () => Error | undefined; readyCount: () => number } {
-  const client = new Redis(url, {
+  const common = {
     keyPrefix: options.keyPrefix,
     ...(options.connectionName === undefined ? {} : { connectionName: options.connectionName }),
     maxRetriesPerRequest: settings.maxRetriesPerRequest,
@@ -68,7 +86,8 @@ export function connect(
     // CLIENT SETINFO on every reconnect is noise in a lab that cuts links on purpose.
     disableClientInfo: true,
     lazyConnect: false,
-  });
+  };
+  const client = isSentinelUrl(url) ? new Redis({ ...common, ...sentinelOptions(url, settings) }) : new Redis(url, common);
   // Without a listener ioredis prints every reconnect error; the outcome of each command already
   // says what the caller needs to know. The last one says why a server cannot be reached.
   let lastError: Error | undefined;

@@ -126,6 +126,11 @@ export interface RedisDriver {
   /** Removes every key of this namespace (and nothing else). ok(count). */
   clear(): Promise<Result<number>>;
   ping(): Promise<Result<void>>;
+  /**
+   * WAIT: blocks until `replicas` replicas have acknowledged every write this connection made, or
+   * `timeoutMs` passed; ok(how many did). A write fewer replicas hold can be lost in a failover.
+   */
+  waitReplicas(replicas: number, timeoutMs: number): Promise<Result<number>>;
   /** Consumer-group commands on streams (a durable queue). */
   stream: StreamCommands;
   close(): Promise<void>;
@@ -205,6 +210,7 @@ export function createRedisDriver(url: string, keyPrefix: string, settings: Redi
         // The client adds the prefix again, so pass keys without it.
         return keys.length === 0 ? 0 : client.del(...keys);
       }),
+    waitReplicas: (replicas, timeoutMs) => call(() => client.wait(replicas, timeoutMs)),
     ping: () =>
       call(async () => {
         await client.ping();

@@ -66,8 +66,16 @@ export function contractMarkdown(name: string, c: ContractListing): string {
   if (c.points.length === 0) lines.push('Fault points: none armed.');
   for (const p of c.points) lines.push(`Fault point \`${p.point}\`: ${p.where}; ${p.armed.join('; ')}.`);
   if (c.workloadFaults.length > 0) lines.push('', `Faults from the workload, whatever the strategy does: ${c.workloadFaults.join('; ')}.`);
-  if (c.needs.length > 0) lines.push('', `Needs: ${c.needs.join(', ')} (in external mode pass --redis-kill-command and --redis-start-command, else it is skipped).`);
+  if (c.needs.length > 0) lines.push('', `Needs: ${c.needs.join(', ')} (${needsHow(c.needs)}, else it is skipped).`);
   return lines.join('\n') + '\n';
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
+/** How a stack gets what a scenario needs, for the docs. */
+function needsHow(needs: string[]): string {
+  const how: string[] = [];
+  if (needs.some((n) => n === 'kill-redis' || n === 'redis-persistence')) how.push('in external mode pass --redis-kill-command and --redis-start-command');
+  if (needs.includes('redis-failover')) how.push('the local stack starts a Redis primary, a replica and a Sentinel for it; external mode cannot');
+  return how.join('; ');
+}

@@ -9,7 +9,7 @@ export function renderHistory(history: CompletedOp[], paint: ChalkInstance): str
   for (const op of history) {
     table.push([
       op.id,
-      op.client,
+      op.app === undefined ? op.client : `${op.client} (app ${op.app})`,
       describeOp(op.op),
       op.invokedAt,
       op.completedAt,

@@ -10,6 +10,7 @@ export interface ScenarioRow {
   contract?: ContractListing;
   suite?: string;
   apps?: number;
+  needs?: string[];
 }
 
 /** Characters of summary per line; strategies get one line each. */
@@ -37,7 +38,8 @@ export function renderScenarioList(rows: ScenarioRow[], opts: { color?: boolean;
       compact: false,
     });
     for (const row of group.rows) {
-      const name = row.apps === undefined ? paint.bold(row.name) : `${paint.bold(row.name)}\n(${row.apps} apps)`;
+      const notes = [row.apps === undefined ? '' : `(${row.apps} apps)`, ...(row.needs ?? []).map((need) => `needs ${need}`)].filter(Boolean);
+      const name = [paint.bold(row.name), ...notes].join('\n');
       table.push([name, row.summary, lines(row.strategies), lines(row.faults)]);
     }
     return `${group.heading}${table.toString()}\n`;

@@ -7,8 +7,10 @@ import { describeFault, type Fault, type Link } from './scenario.js';
 
 /** What the session needs of the stack: each app's proxies (index = app) and a way to kill Redis. */
 export interface FaultTarget {
-  links: Record<Link, { name: string }>[];
+  links: Record<'redis' | 'postgres', { name: string }>[];
   killRedis(): Promise<void>;
+  /** The failover set's replication proxy and primary, when the run has one. */
+  failover?: { replicationProxy: string; killPrimary(): Promise<void> };
 }
 
 /** The run's app processes, as far as faults touch them (AppFleet). */
@@ -122,6 +124,11 @@ export class FaultSession {
         await apps.kill(index);
         return;
       }
+      case 'kill-redis-primary':
+        if (!this.target.failover) throw new Error('kill-redis-primary needs the redis-failover set: add it to the scenario\'s needs');
+        log('SIGKILL the Redis primary (Sentinel promotes the replica)', 'process');
+        await this.target.failover.killPrimary();
+        return;
       case 'kill-redis':
         this.#down.set('redis', log('SIGKILL redis-server', 'process'));
         await this.target.killRedis();
@@ -179,6 +186,10 @@ export class FaultSession {
 
   /** The proxies a network fault on `link` acts on: app `app`'s, or every app's. */
   #proxies(link: Link, app: number | undefined, apps: FaultApps): string[] {
+    if (link === 'redis-replication') {
+      if (!this.target.failover) throw new Error('the redis-replication link needs the redis-failover set: add it to the scenario\'s needs');
+      return [this.target.failover.replicationProxy];
+    }
     if (app !== undefined) apps.check(app);
     const links = app === undefined ? this.target.links.slice(0, apps.size) : [this.target.links[app]];
     return links.map((l) => l?.[link].name ?? '');

@@ -33,6 +33,7 @@ export type RunStack = Pick<
   | 'appDatabaseUrl'
   | 'proxies'
   | 'appLinks'
+  | 'redisFailover'
   | 'canKillRedis'
   | 'killRedis'
   | 'startRedis'
@@ -79,7 +80,7 @@ export async function runScenario(
     strategy: strategyName,
     expected: plan.expectation.expect,
     expectation: plan.expectation.why,
-    ...(needs.length > 0 && {
+    ...((needs.includes('kill-redis') || needs.includes('redis-persistence')) && {
       redisPersistence: { setting: stack.redisPersistence, source: stack.mode === 'local' ? ('local stack' as const) : ('server' as const) },
     }),
   };
@@ -95,14 +96,16 @@ export async function runScenario(
 
   const appCount = Math.max(1, scenario.apps ?? 1, options.apps ?? 1);
   const links = await stack.appLinks(appCount);
-  const stores = new LabStores(stack.redisUrl, stack.databaseUrl, stack.keyPrefix, stack.schema);
+  // A fresh primary, replica and Sentinel: the lab and the apps reach Redis through Sentinel.
+  const failover = needs.includes('redis-failover') && stack.redisFailover ? await stack.redisFailover() : undefined;
+  const stores = new LabStores(failover?.labUrl ?? stack.redisUrl, stack.databaseUrl, stack.keyPrefix, stack.schema);
   const injector = createFaultInjector(stack.toxiproxyUrl);
-  const proxyNames = links.flatMap((l) => [l.proxies.redis.name, l.proxies.postgres.name]);
+  const proxyNames = [...links.flatMap((l) => [l.proxies.redis.name, l.proxies.postgres.name]), ...(failover?.proxyNames ?? [])];
   const history = new History();
   const timeline: TimelineEntry[] = [];
   const faults = new FaultSession(
     injector,
-    { links: links.map((l) => l.proxies), killRedis: () => stack.killRedis() },
+    { links: links.map((l) => l.proxies), killRedis: () => stack.killRedis(), ...(failover ? { failover } : {}) },
     history,
     timeline,
     options.holdTimeoutMs ?? 30_000,
@@ -128,12 +131,13 @@ export async function runScenario(
     stopIfInterrupted();
     await injector.heal(proxyNames);
     const initial = await stores.reset(scenario.setup, plan.cacheTtlMs);
+    await failover?.synced(); // the replica starts with the whole setup
     const now = (): number => history.now();
     const clockStart = await stores.readClock(now);
     const configs: AppConfig[] = links.map((link, i) => ({
       strategy: strategyName,
       ...(plan.modulePath ? { strategyModule: plan.modulePath } : {}),
-      redisUrl: link.redisUrl,
+      redisUrl: failover?.appUrl ?? link.redisUrl,
       databaseUrl: link.databaseUrl,
       schema: stack.schema,
       keyPrefix: stack.keyPrefix,
@@ -290,12 +294,16 @@ export async function runScenario(
     await faults.undoAll().catch(() => undefined);
     await injector.heal(proxyNames).catch(() => undefined);
     await stores.close();
+    await failover?.stop();
   }
 }
 
 /** Why this stack cannot run the scenario (its `needs`), or undefined when it can. */
 function missingAbility(scenario: Scenario, stack: RunStack): string | undefined {
   const needs = scenario.needs ?? [];
+  if (needs.includes('redis-failover') && stack.redisFailover === undefined) {
+    return 'needs redis-failover (a Redis primary, a replica and a Sentinel the lab starts, kills and cuts apart), which only the local stack provides';
+  }
   if (needs.includes('kill-redis') && !stack.canKillRedis) {
     return 'needs kill-redis, which this stack cannot do (external mode: pass --redis-kill-command)';
   }

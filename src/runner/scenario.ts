@@ -7,8 +7,11 @@ import type { RedisPersistence } from '../stack/contract.js';
 import type { LoadBudget } from '../checkers/load-budget.js';
 import type { LoadRun, ScenarioLoad } from './load-run.js';
 
-/** Which proxied link a network fault acts on. */
-export type Link = 'redis' | 'postgres';
+/**
+ * Which proxied link a network fault acts on: an app's link to Redis or PostgreSQL, or (a scenario
+ * that needs redis-failover) the replica's replication link to the primary, which has no app.
+ */
+export type Link = 'redis' | 'postgres' | 'redis-replication';
 
 /**
  * What the lab can do to the system. Network faults are undone by the runner, always. With several
@@ -26,6 +29,8 @@ export type Fault =
   | { kind: 'kill-app'; app?: number }
   /** SIGKILL redis-server; what survives depends on the scenario's persistence setting. */
   | { kind: 'kill-redis' }
+  /** SIGKILL the primary of the failover set (needs redis-failover); Sentinel promotes the replica. Never started again. */
+  | { kind: 'kill-redis-primary' }
   /**
    * Keep the op that reached the point waiting until `op` reaches `point` (or completes: 'done').
    * An op that completes without reaching `point` releases it too, and the result is unknown.
@@ -144,8 +149,10 @@ export interface Scenario {
    * Abilities the stack must have; without them the result is reported skipped, not passed.
    * kill-redis: kill and start redis-server. redis-persistence: a Redis with exactly the
    * persistence of setup.redisPersistence (an external server's own setting must match it).
+   * redis-failover: a Redis primary, a replica and a Sentinel the lab starts and faults (local
+   * stack); the app and the lab then reach Redis through Sentinel, not the stack's Redis.
    */
-  needs?: ('kill-redis' | 'redis-persistence')[];
+  needs?: ('kill-redis' | 'redis-persistence' | 'redis-failover')[];
   contract: ScenarioContract;
   /**
    * App processes the workload needs (default 1), each with its own links through the fault proxy.
@@ -176,6 +183,8 @@ export function describeFault(fault: Fault): string {
       return fault.app === undefined ? 'SIGKILL app' : `SIGKILL app ${fault.app}`;
     case 'kill-redis':
       return 'SIGKILL redis-server';
+    case 'kill-redis-primary':
+      return 'SIGKILL the Redis primary';
     case 'hold-until':
       return `hold until ${fault.op} ${fault.point === 'done' ? 'completes' : `reaches ${fault.point}`}`;
   }

@@ -62,6 +62,27 @@ export interface AppLink {
   databaseUrl: string;
 }
 
+/**
+ * A Redis primary with one replica and a Sentinel, fresh for one run: Redis as a team runs it
+ * for failover. URLs are redis-sentinel:// (they follow the primary Sentinel names).
+ */
+export interface FailoverSet {
+  /** Through Sentinel, straight to the servers: the lab's own view. */
+  labUrl: string;
+  /** Through Sentinel, the servers' addresses rewritten to the fault proxy's (natMap). */
+  appUrl: string;
+  /** The proxy the replica replicates through (a link-down on it cuts replication). */
+  replicationProxy: string;
+  /** Every proxy of the set, to heal. */
+  proxyNames: string[];
+  /** SIGKILL the primary; Sentinel then promotes the replica. It is not started again. */
+  killPrimary(): Promise<void>;
+  /** Resolves once the replica has applied everything the primary has. */
+  synced(): Promise<void>;
+  /** Stops all three and removes their data. */
+  stop(): Promise<void>;
+}
+
 export interface Stack {
   mode: StackMode;
   runId: string;
@@ -85,6 +106,8 @@ export interface Stack {
    * `proxies`); the extra pairs are created on first use and removed with the stack.
    */
   appLinks(count: number): Promise<AppLink[]>;
+  /** Starts a fresh Redis failover set (local stack only; undefined where the stack cannot). */
+  redisFailover?: () => Promise<FailoverSet>;
   /**
    * The AOF setting in effect: in local mode the one asked for at the start or by the last
    * useRedisPersistence(); in external mode what the server reports (CONFIG GET), 'unknown' when it

@@ -11,6 +11,7 @@ import { ensurePostgresOsUser } from './postgres-os-user.js';
 import { binariesReachableBy } from './postgres-binaries.js';
 import { locatePostgresBinaries, PostgresServer } from './postgres-server.js';
 import { reapDeadStacks } from './reaper.js';
+import { redisFailoverPool } from './redis-failover.js';
 import { locateRedisServer, RedisServer } from './redis-server.js';
 import type { LocalOptions } from './resolve-options.js';
 import { createRunDir } from './run-dir.js';
@@ -93,6 +94,7 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
       appRedisUrl: withHostPort(redis.url, proxies.redis.host, proxies.redis.port),
       appDatabaseUrl: withHostPort(postgres.url, proxies.postgres.host, proxies.postgres.port),
       appLinks: appLinkPool(proxies, { redisUrl: redis.url, databaseUrl: postgres.url }, (i) => createProxies(proxyUrl, upstreams, appProxyPrefix('cachelab', i))),
+      redisFailover: redisFailoverPool({ binary: redisBinary, dir, processes, proxyUrl }),
       redisPersistence: o.redisPersistence,
       canKillRedis: true,
       useRedisPersistence: async (persistence) => {

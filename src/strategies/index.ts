@@ -14,8 +14,10 @@ import { saga } from './saga.js';
 import { singleFlight } from './single-flight.js';
 import type { StrategyDefinition } from './strategy.js';
 import { twoPhaseCommit } from './two-phase-commit.js';
+import { durableBus, l1ShortTtl, naiveBus, versionedL1 } from './two-tier.js';
 import { versioned } from './versioned.js';
 import { warming } from './warming.js';
+import { waitReplica } from './wait-replica.js';
 import { writeBehind } from './write-behind.js';
 import { writeThrough } from './write-through.js';
 
@@ -41,5 +43,10 @@ export const strategies: Record<string, StrategyDefinition> = Object.fromEntries
     warming,
     singleFlight,
     leasesWait,
+    naiveBus,
+    l1ShortTtl,
+    durableBus,
+    versionedL1,
+    waitReplica,
   ].map((s) => [s.name, s]),
 );

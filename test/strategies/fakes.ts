@@ -150,6 +150,11 @@ export class FakeCache implements RedisDriver {
     return this.run('ping', 'ping', () => undefined);
   }
 
+  /** No replicas here: none acknowledges. */
+  waitReplicas(replicas: number, timeoutMs: number): Promise<Result<number>> {
+    return this.run('waitReplicas', `wait ${replicas} ${timeoutMs}`, () => 0);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
