@@ -3,6 +3,9 @@ import type { LoadReport, LoadSpec } from '../app/load-spec.js';
 import type { LatencySummary } from '../app/histogram.js';
 import { countersSince, newStoreCounters, poolWaitPercentileMs, type StoreCounters } from '../drivers/counters.js';
 import type { FaultInjector } from '../drivers/fault-injector.js';
+import type { CheckResult } from '../checkers/checker.js';
+import { judgeBudget, type LoadBudget } from '../checkers/load-budget.js';
+import type { TimelineEntry } from './result.js';
 import type { AppFleet } from './app-fleet.js';
 
 /** A load scenario's steady load: the same spec in every app process, on a database made this slow. */
@@ -171,4 +174,24 @@ export function mergeReports(spec: ScenarioLoad, reports: LoadReport[], startedA
 /** a + b, field by field: a - (0 - b). */
 function addCounters(a: StoreCounters, b: StoreCounters): StoreCounters {
   return countersSince(countersSince(b, newStoreCounters()), a);
+}
+
+/**
+ * The load-budget check of a load scenario's run, or why it could not be judged (a problem: the
+ * result is unknown). The steady state ends at the first fault window that opens during the load.
+ */
+export function judgeLoad(budget: LoadBudget, load: LoadResult | undefined, timeline: TimelineEntry[], expiries: number): CheckResult | string {
+  if (!load) return 'the workload ran no load to judge against the budget';
+  const first = timeline.find((e) => e.at >= load.startedAt && (e.window?.edge === 'start' || e.event.includes('expired')));
+  if (!first) return 'no fault came during the load: nothing to judge the steady state against';
+  return judgeBudget(
+    {
+      bucketMs: load.bucketMs,
+      buckets: load.buckets,
+      faultAtMs: first.at - load.startedAt,
+      poolWaitP99Ms: load.poolWaitP99Ms,
+      expiries: { count: expiries, dbQueries: load.stores.dbQueries },
+    },
+    budget,
+  );
 }

@@ -1,7 +1,6 @@
 import type { AppConfig } from '../app/protocol.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
-import { runCheckers, worst, type CheckResult } from '../checkers/checker.js';
-import type { LoadBudget } from '../checkers/load-budget.js';
+import { runCheckers, worst } from '../checkers/checker.js';
 import { diffStores } from '../checkers/diff.js';
 import { createFaultInjector } from '../drivers/fault-injector.js';
 import type { PgSettings } from '../drivers/postgres.js';
@@ -15,8 +14,7 @@ import { describePersistence, type Stack } from '../stack/contract.js';
 import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
 import { LabStores } from './stores.js';
-import { dbLatencyOn, startLoad, type LoadResult, type LoadRun } from './load-run.js';
-import { judgeBudget } from '../checkers/load-budget.js';
+import { dbLatencyOn, judgeLoad, startLoad, type LoadResult, type LoadRun } from './load-run.js';
 import { planStrategy, skippedResult, type ModuleRun } from './strategy-plan.js';
 
 /** What the runner needs of a stack (local or external; src/stack provides it). */
@@ -316,23 +314,3 @@ function missingAbility(scenario: Scenario, stack: RunStack): string | undefined
 }
 
 const NOT_JUDGED = 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
-
-/**
- * The load-budget check of a load scenario's run, or why it could not be judged (a problem: the
- * result is unknown). The steady state ends at the first fault window that opens during the load.
- */
-function judgeLoad(budget: LoadBudget, load: LoadResult | undefined, timeline: TimelineEntry[], expiries: number): CheckResult | string {
-  if (!load) return 'the workload ran no load to judge against the budget';
-  const first = timeline.find((e) => e.at >= load.startedAt && (e.window?.edge === 'start' || e.event.includes('expired')));
-  if (!first) return 'no fault came during the load: nothing to judge the steady state against';
-  return judgeBudget(
-    {
-      bucketMs: load.bucketMs,
-      buckets: load.buckets,
-      faultAtMs: first.at - load.startedAt,
-      poolWaitP99Ms: load.poolWaitP99Ms,
-      expiries: { count: expiries, dbQueries: load.stores.dbQueries },
-    },
-    budget,
-  );
-}
