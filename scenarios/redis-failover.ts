@@ -1,7 +1,7 @@
 import { figureOf } from '../src/checkers/checker.js';
 import { counterChecker } from '../src/checkers/counter.js';
 import { stalenessChecker } from '../src/checkers/staleness.js';
-import type { CheckResult } from '../src/checkers/checker.js';
+import type { Checker, CheckResult } from '../src/checkers/checker.js';
 import type { Scenario, WorkloadContext } from '../src/runner/scenario.js';
 import { WAIT_REPLICA_MS } from '../src/strategies/wait-replica.js';
 
@@ -15,14 +15,50 @@ async function orders(ctx: WorkloadContext, from: number, to: number): Promise<v
   for (let n = from; n <= to; n++) await ctx.invoke(`customer-${n}`, `o${n}`, { kind: 'order', key: item });
 }
 
-/** How many orders `from`..`to` the app acknowledged. */
+/** How many orders the app acknowledged. */
 const acked = (checks: CheckResult[]): number => figure(checks, 'counter', 'accepted');
+
+/** The ops before the primary's kill: o1-o6. */
+const BEFORE_KILL = 6;
+
+/**
+ * What the failover lost, from the history: the stock read on the promoted replica (f1, before
+ * any later order) against the initial stock less the orders acknowledged before the kill. A
+ * counter that shows more is missing writes the old primary had acknowledged (sales, reservations).
+ * It reports; the counter and cache checkers judge. Figures: acknowledgedBeforeKill, lostWrites,
+ * switchMs (from o6's answer, right before the kill, to f1's: Sentinel's detection and promotion
+ * and the app's reconnect).
+ */
+const failoverLoss: Checker = {
+  name: 'failover',
+  check({ history }): CheckResult {
+    const before = history.filter((o) => o.op.kind === 'order' && Number(o.id.slice(1)) <= BEFORE_KILL);
+    const ok = before.filter((o) => o.outcome === 'ok').length;
+    const read = history.find((o) => o.id === 'f1');
+    const last = before.at(-1);
+    if (read?.outcome !== 'ok' || typeof read.value !== 'number' || last === undefined) {
+      return { checker: 'failover', verdict: 'unknown', findings: ['the stock was not read on the promoted replica (f1)'], figures: {} };
+    }
+    const lost = Math.max(0, read.value - (INITIAL_STOCK - ok));
+    const switchMs = Math.round(read.completedAt - last.completedAt);
+    return {
+      checker: 'failover',
+      verdict: 'consistent',
+      findings: [
+        `${count(ok, 'order')} acknowledged before the kill; the promoted replica showed ${read.value} in stock` +
+          (lost > 0 ? `: it lacks ${count(lost, 'write')} the old primary had acknowledged` : ': it has every acknowledged write'),
+        `${switchMs} ms from the last answer of the old primary to the first of the promoted replica`,
+      ],
+      figures: { acknowledgedBeforeKill: ok, lostWrites: lost, switchMs },
+    };
+  },
+};
 
 /**
  * Ten widgets, the stock cached in a Redis primary that has one replica and a Sentinel. o1-o3 order
  * while all is well; the replication link is cut; o4-o6 order (the primary acknowledges, the
  * replica never hears); the primary is SIGKILLed; Sentinel promotes the replica, which never had
- * o4-o6's writes; o7-o12 order on it; the shop page shows the stock.
+ * o4-o6's writes; the shop page reads the stock there (f1), o7-o12 order on it, and it reads again (r1).
  */
 export const redisFailover: Scenario = {
   name: 'redis-failover',
@@ -32,7 +68,7 @@ export const redisFailover: Scenario = {
     '(down-after 1 s), as teams run Redis for failover. Customers o1-o3 order. Then the replication link is cut and o4-o6 ' +
     'order: the primary acknowledges their writes, which replication (asynchronous) never delivers. The primary is ' +
     'SIGKILLed and not started again; Sentinel promotes the replica, the app follows Sentinel to it, and o7-o12 order ' +
-    'there; the shop page shows the stock (r1). Whatever the old primary alone held is gone: sales, invalidations, reservations.',
+    'there; the shop page shows the stock on the promoted replica (f1) and at the end (r1). Whatever the old primary alone held is gone: sales, invalidations, reservations.',
   setup: { records: { [item]: INITIAL_STOCK }, cached: [item] },
   needs: ['redis-failover'],
   suite: 'distributed',
@@ -61,6 +97,7 @@ export const redisFailover: Scenario = {
     await orders(ctx, 4, 6);
     await ctx.inject({ kind: 'kill-redis-primary' });
     await ctx.settle(); // Sentinel has promoted the replica and the app reaches it
+    await ctx.invoke('shop-page', 'f1', { kind: 'read', key: item });
     await orders(ctx, 7, 12);
     await ctx.invoke('shop-page', 'r1', { kind: 'read', key: item });
   },
@@ -87,10 +124,12 @@ export const redisFailover: Scenario = {
     points: {},
     workloadFaults: ['the replication link is cut before o4-o6 order', 'the primary is SIGKILLed after o6 and never started again; Sentinel promotes the replica'],
   },
-  checkers: [counterChecker, stalenessChecker],
+  checkers: [counterChecker, stalenessChecker, failoverLoss],
   stalenessBudgetMs: 60_000,
   impact(checks) {
     const lines: string[] = [];
+    const lostWrites = figure(checks, 'failover', 'lostWrites');
+    if (lostWrites > 0) lines.push(`the failover lost ${count(lostWrites, 'write')} the old primary had acknowledged (the promoted replica never received them)`);
     const oversold = figure(checks, 'counter', 'oversold');
     if (oversold > 0) lines.push(`${count(oversold, 'unit')} sold that do not exist: ${count(acked(checks), 'order')} accepted for ${INITIAL_STOCK} in stock`);
     const lost = figure(checks, 'counter', 'lost');

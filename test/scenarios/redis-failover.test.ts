@@ -38,6 +38,9 @@ describe('redis-failover', () => {
       // The app followed Sentinel to the promoted replica: it answered after the kill.
       expect(r.history.find((o) => o.id === 'r1')?.outcome).toBe('ok');
     }
+    // What the failover lost: o4-o6's writes, where the primary alone acknowledged them.
+    expect(report.results.map((r) => figure(r, 'failover', 'lostWrites'))).toEqual([3, 3, 0, 0]);
+    expect(report.results.map((r) => r.history.find((o) => o.id === 'f1')?.value)).toEqual([7, 7, 7, 4]);
     // cache-first: the replica's counter never saw o4-o6, so two units that do not exist were sold.
     expect(outcomes(naive, 1, 12).every((o) => o === 'ok')).toBe(true);
     expect([figure(naive, 'counter', 'accepted'), figure(naive, 'counter', 'oversold')]).toEqual([12, 2]);
