@@ -8,6 +8,9 @@ import { sagaCrash } from './payment-double-spend/saga-crash.js';
 import { paymentDoubleSpend } from './payment-double-spend.js';
 import { redisFailover } from './redis-failover.js';
 import { writeBehindCrash } from './write-behind-crash.js';
+import { cacheOutage } from './load/cache-outage.js';
+import { coldStart } from './load/cold-start.js';
+import { hotKeyStampede } from './load/hot-key-stampede.js';
 import { redisCrashAlways } from './write-behind-redis-crash/always.js';
 import { redisCrashAofOff } from './write-behind-redis-crash/aof-off.js';
 import { redisCrashEverysec } from './write-behind-redis-crash/everysec.js';
@@ -31,4 +34,7 @@ export const scenarios: Scenario[] = [
   l1InvalidationLost,
   replicaLagStaleFill,
   redisFailover,
+  cacheOutage,
+  coldStart,
+  hotKeyStampede,
 ];

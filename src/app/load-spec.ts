@@ -34,6 +34,14 @@ export interface LoadSpec {
   bucketMs?: number;
   /** Seeds the key draws; default 1. */
   seed?: number;
+  /**
+   * ms a worker pauses after each answer before its next request (default 0). With think time the
+   * offered load is about concurrency / thinkMs whatever the machine's speed, so a load scenario's
+   * ratios hold on a loaded machine; each worker starts after a random part of one pause.
+   */
+  thinkMs?: number;
+  /** A request answered after this many ms counts as an error (its caller had given up); default none. */
+  deadlineMs?: number;
 }
 
 export const DEFAULT_BUCKET_MS = 250;
@@ -43,7 +51,7 @@ export interface LoadBucket {
   startMs: number;
   /** Requests that completed in the bucket, whatever their outcome. */
   requests: number;
-  /** Of those, answered fail or unknown. */
+  /** Of those, answered fail or unknown, or after the deadline. */
   errors: number;
   hits: number;
   misses: number;
@@ -65,6 +73,8 @@ export interface LoadReport {
     ok: number;
     fail: number;
     unknown: number;
+    /** Answered after spec.deadlineMs, whatever the outcome (errors too). */
+    late: number;
     /** Answered ok with cacheHit true / false (the strategy said so); ok reads that did not say are neither. */
     hits: number;
     misses: number;

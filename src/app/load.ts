@@ -1,4 +1,4 @@
-import { countersSince, type StoreCounters } from '../drivers/counters.js';
+import { copyCounters, countersSince, type StoreCounters } from '../drivers/counters.js';
 import type { Outcome } from '../history/history.js';
 import type { AppResult } from './app-server.js';
 import { LatencyHistogram } from './histogram.js';
@@ -19,6 +19,8 @@ export function loadSpecProblem(spec: LoadSpec): string | undefined {
   if (!(Number.isInteger(spec.concurrency) && spec.concurrency >= 1)) return 'concurrency must be a whole number of at least 1';
   if (!(spec.durationMs > 0)) return 'durationMs must be above 0';
   if (spec.bucketMs !== undefined && !(spec.bucketMs >= 1)) return 'bucketMs must be at least 1';
+  if (spec.thinkMs !== undefined && !(spec.thinkMs >= 0)) return 'thinkMs must be 0 or more';
+  if (spec.deadlineMs !== undefined && !(spec.deadlineMs > 0)) return 'deadlineMs must be above 0';
   if (spec.op !== 'read' && spec.op !== 'redis-get') return "op must be 'read' or 'redis-get'";
   return keyChoiceProblem(spec.keys);
 }
@@ -28,8 +30,10 @@ export function loadSpecProblem(spec: LoadSpec): string | undefined {
  * and reports what it measured. `id` names the load; request ids are `${id}:${n}`. Never rejects
  * for what the stores do: a failed request is counted and timed like any other.
  */
-export async function runLoad(target: LoadTarget, spec: LoadSpec, id: string): Promise<LoadReport> {
-  const next = keyChooser(spec.keys, seededRandom(spec.seed ?? 1));
+export async function runLoad(target: LoadTarget, spec: LoadSpec, id: string, onStart: () => void = () => undefined): Promise<LoadReport> {
+  const random = seededRandom(spec.seed ?? 1);
+  const next = keyChooser(spec.keys, random);
+  const think = spec.thinkMs ?? 0;
   let n = 0;
   const issue = (key: string): Promise<AppResult> =>
     spec.op === 'read' ? target.read(`${id}:${n++}`, key) : target.redisGet(key);
@@ -50,16 +54,18 @@ export async function runLoad(target: LoadTarget, spec: LoadSpec, id: string): P
   const all = new LatencyHistogram();
   const hits = new LatencyHistogram();
   const misses = new LatencyHistogram();
-  const counts = { requests: 0, ok: 0, fail: 0, unknown: 0, hits: 0, misses: 0 };
+  const counts = { requests: 0, ok: 0, fail: 0, unknown: 0, late: 0, hits: 0, misses: 0 };
   const errors = new Set<string>();
   const timeline = new Timeline(spec.bucketMs ?? DEFAULT_BUCKET_MS, target.counters);
-  const before = { ...target.counters };
+  const before = copyCounters(target.counters);
   const start = performance.now();
   timeline.start(start);
+  onStart();
   const deadline = start + spec.durationMs;
   let last = start;
 
   await workers(spec.concurrency, async () => {
+    if (think > 0) await pause(random() * think);
     while (performance.now() < deadline) {
       const key = next();
       const began = performance.now();
@@ -71,6 +77,11 @@ export async function runLoad(target: LoadTarget, spec: LoadSpec, id: string): P
       counts.requests += 1;
       counts[answer.outcome] += 1;
       if (answer.outcome !== 'ok' && answer.error !== undefined && errors.size < 5) errors.add(answer.error);
+      const late = spec.deadlineMs !== undefined && ms > spec.deadlineMs;
+      if (late) {
+        counts.late += 1;
+        if (errors.size < 5) errors.add(`answered after the deadline of ${spec.deadlineMs} ms`);
+      }
       const hit = answer.outcome === 'ok' ? answer.cacheHit : undefined;
       if (hit === true) {
         counts.hits += 1;
@@ -79,7 +90,8 @@ export async function runLoad(target: LoadTarget, spec: LoadSpec, id: string): P
         counts.misses += 1;
         misses.record(ms);
       }
-      timeline.completed(ended, ms, answer.outcome !== 'ok', hit);
+      timeline.completed(ended, ms, answer.outcome !== 'ok' || late, hit);
+      if (think > 0 && performance.now() < deadline) await pause(think);
     }
   });
   timeline.stop(last);
@@ -98,6 +110,8 @@ export async function runLoad(target: LoadTarget, spec: LoadSpec, id: string): P
     errors: [...errors],
   };
 }
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function workers(count: number, body: () => Promise<void>): Promise<void> {
   return Promise.all(Array.from({ length: count }, body)).then(() => undefined);
@@ -155,7 +169,7 @@ class Timeline {
     this.#open = {
       bucket: { startMs: index * this.bucketMs, requests: 0, errors: 0, hits: 0, misses: 0, meanMs: 0, p99Ms: 0, stores: countersSince(this.counters, this.counters) },
       latencies: new LatencyHistogram(2),
-      since: { ...this.counters },
+      since: copyCounters(this.counters),
     };
   }
 

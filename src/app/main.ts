@@ -64,7 +64,7 @@ process.on('message', (raw) => {
     case 'load': {
       const problem = loadSpecProblem(message.spec);
       if (problem !== undefined) send({ type: 'load-refused', id: message.id, error: problem });
-      else void runLoad(loadTarget(), message.spec, `load${message.id}`).then((report) => send({ type: 'load-report', id: message.id, report }));
+      else void runLoad(loadTarget(), message.spec, `load${message.id}`, () => send({ type: 'load-started', id: message.id })).then((report) => send({ type: 'load-report', id: message.id, report }));
       break;
     }
     case 'shutdown':

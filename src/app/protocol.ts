@@ -50,6 +50,8 @@ export type AppMessage =
   | { type: 'passed'; point: FaultPoint; opId: string }
   /** idle: the strategy's background work (a queue, a relay) has nothing left to apply. */
   | { type: 'health'; id: number; redis: boolean; db: boolean; idle: boolean }
+  /** The load's clock started (after its warm-up): the lab lines its faults up with it. */
+  | { type: 'load-started'; id: number }
   | { type: 'load-report'; id: number; report: LoadReport }
   /** The spec cannot be run (what is wrong with it). */
   | { type: 'load-refused'; id: number; error: string }

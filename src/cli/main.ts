@@ -378,5 +378,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv);
+// A large report written to a pipe is still being flushed: exit only once it is out.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
 // Open handles (a stack's timers, sockets) must not keep a finished command alive.
 process.exit(process.exitCode);

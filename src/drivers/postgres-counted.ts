@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { StoreCounters } from './counters.js';
+import { countPoolWait, type StoreCounters } from './counters.js';
 import type { Row } from './postgres.js';
 
 /*
@@ -16,10 +16,8 @@ export function countedConnect(pool: pg.Pool, poolMax: number, counters: StoreCo
     const waits = pool.idleCount === 0 && pool.totalCount >= poolMax;
     const start = performance.now();
     const client = await pool.connect();
-    if (waits) {
-      counters.poolWaits += 1;
-      counters.poolWaitMs += performance.now() - start;
-    }
+    counters.checkouts += 1;
+    if (waits) countPoolWait(counters, performance.now() - start);
     return client;
   };
 }

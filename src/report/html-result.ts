@@ -3,6 +3,7 @@ import type { DiffRow } from '../checkers/diff.js';
 import type { StrategyResult } from '../runner/result.js';
 import { describeOp } from './history-table.js';
 import { duration, el, esc, resultId } from './html-markup.js';
+import { renderLoadSection } from './html-load.js';
 import { renderTimeline } from './html-timeline.js';
 
 /**
@@ -23,8 +24,9 @@ export function renderResult(result: StrategyResult, index: number): string {
   return el('section', { class: `result ${result.verdict}`, id },
     ...head,
     el('figure', { class: 'timeline-figure' }, legend(), renderTimeline(result, `t${index}`)),
-    el('h4', {}, 'Database vs cache after the heal phase'),
-    diffTable(result.diff),
+    ...(result.load
+      ? [renderLoadSection({ ...result, load: result.load })]
+      : [el('h4', {}, 'Database vs cache after the heal phase'), diffTable(result.diff)]),
     ...(result.bookkeeping.length > 0 ? [el('h4', {}, 'Bookkeeping left in the cache (not data)'), bookkeepingTable(result.bookkeeping)] : []),
     el('h4', {}, 'What the checkers found'),
     ...checks(result.checks),

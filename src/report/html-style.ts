@@ -80,6 +80,11 @@ svg.timeline .lane-label { text-anchor: end; }
 svg.timeline .axis-unit { fill: var(--muted); font-size: 10px; }
 svg.timeline .lane-label.value { fill: var(--muted); }
 svg.timeline .grid { stroke: #e6e9ed; stroke-width: 1; }
+svg.load-chart { width: 100%; max-width: 760px; height: auto; display: block; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+svg.load-chart .axis { font-size: 10px; fill: var(--muted); }
+svg.load-chart .load-db { fill: #6b8fc7; } svg.load-chart .load-db.errors { fill: #d0463c; }
+svg.load-chart .load-req { stroke: #1f2937; stroke-width: 1.5; }
+svg.load-chart .load-fault { fill: #fbe7c6; }
 svg.timeline .stripe { fill: #fff; } svg.timeline .stripe.odd { fill: #f7f8fa; }
 svg.timeline .lane-axis { stroke: #eceff2; }
 svg.timeline rect.op { stroke-width: 1; }

@@ -4,6 +4,7 @@ import type { DiffRow } from '../checkers/diff.js';
 import type { StrategyResult, TimelineEntry } from '../runner/result.js';
 import { describePersistence } from '../stack/contract.js';
 import { renderHistory } from './history-table.js';
+import { renderLoad } from './load-table.js';
 import { newTable } from './table.js';
 
 /** Columns prose is wrapped to, indent included. */
@@ -28,7 +29,7 @@ export function renderStrategy(result: StrategyResult, paint: ChalkInstance, ver
   if (result.verdict === 'skipped') return renderSkipped(result, paint);
   const parts = [
     title(result, paint),
-    renderDiff(result.diff, paint),
+    result.load ? section('load', renderLoad(result.load, result.timeline, paint), paint) : renderDiff(result.diff, paint),
     ...(result.bookkeeping.length > 0 ? [section('bookkeeping left in the cache (not data)', renderBookkeeping(result.bookkeeping), paint)] : []),
     section('checks', renderChecks(result.checks, paint, verbose), paint),
     section('impact', renderImpact(result.impact, paint), paint),

@@ -44,7 +44,7 @@ export class AppProcess {
   readonly #pending = new Map<string, (answer: AppAnswer) => void>();
   readonly #health = new Map<number, (h: AppHealth) => void>();
   #nextHealth = 1;
-  readonly #loads = new Map<number, { resolve: (r: LoadReport) => void; reject: (err: Error) => void }>();
+  readonly #loads = new Map<number, { resolve: (r: LoadReport) => void; reject: (err: Error) => void; started?: () => void }>();
   #nextLoad = 1;
   #stopping = false;
   #unexpectedExit: string | undefined;
@@ -78,6 +78,8 @@ export class AppProcess {
       } else if (message.type === 'health') {
         this.#health.get(message.id)?.(message);
         this.#health.delete(message.id);
+      } else if (message.type === 'load-started') {
+        this.#loads.get(message.id)?.started?.();
       } else if (message.type === 'load-report' || message.type === 'load-refused') {
         const load = this.#loads.get(message.id);
         this.#loads.delete(message.id);
@@ -185,12 +187,13 @@ export class AppProcess {
    * Runs a closed-loop load inside the app (src/app/load.ts): no message per request. Resolves with
    * its report when the last request has answered; rejects when the spec is refused or the app
    * exits first. Loads may overlap; the store counters they report are the app's, shared.
+   * `started` is called when the load's clock starts in the app (after its warm-up).
    */
-  load(spec: LoadSpec): Promise<LoadReport> {
+  load(spec: LoadSpec, started?: () => void): Promise<LoadReport> {
     if (!this.#child.running) return Promise.reject(new Error('the app process is not running'));
     const id = this.#nextLoad++;
     return new Promise((resolve, reject) => {
-      this.#loads.set(id, { resolve, reject });
+      this.#loads.set(id, { resolve, reject, ...(started && { started }) });
       this.#send({ type: 'load', id, spec });
     });
   }

@@ -9,6 +9,7 @@ import type { FaultPoint } from '../strategies/fault-points.js';
  */
 export type FaultWindowKind = 'network' | 'process' | 'hold';
 import type { RedisPersistence } from '../stack/contract.js';
+import type { LoadResult } from './load-run.js';
 
 /** One fault event as the lab injected or removed it. */
 export interface TimelineEntry {
@@ -62,6 +63,8 @@ export interface StrategyResult {
    * it or as the external server itself reports it (CONFIG GET).
    */
   redisPersistence?: { setting: RedisPersistence | 'unknown'; source: 'local stack' | 'server' };
+  /** A load scenario's load: throughput, errors, latency and the stores' load over time, every app's. */
+  load?: LoadResult;
   /** With --keep: where this result's final data stays (its own namespace). */
   kept?: { keyPrefix: string; schema: string };
   /**

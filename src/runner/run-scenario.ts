@@ -16,6 +16,7 @@ import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
 import { formatSchedule, scheduledRules, type Schedule } from './schedule.js';
 import { LabStores, TABLE_DDL } from './stores.js';
+import { dbLatencyOn, judgeLoad, startLoad, type LoadResult, type LoadRun } from './load-run.js';
 import { planStrategy, skippedResult, type ModuleRun } from './strategy-plan.js';
 
 /** What the runner needs of a stack (local or external; src/stack provides it). */
@@ -136,6 +137,8 @@ export async function runScenario(
   const settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
   /** What went wrong with the run itself (not the system under test): each makes the result unknown. */
   const problems: string[] = [];
+  let load: LoadRun | undefined;
+  let expiries = 0;
   let apps: AppFleet | undefined;
   const { signal, schedule } = options;
   const passed: Hit[] = [];
@@ -257,6 +260,19 @@ export async function runScenario(
       settle: async () => {
         await settle();
       },
+      startLoad: (spec) => {
+        if (load) throw new Error('the workload started a second load: a load scenario runs one');
+        load = startLoad(fleet, spec, now, dbLatencyOn(injector, links.map((l) => l.proxies.postgres.name)));
+        return load;
+      },
+      expire: async (key) => {
+        const removed = await stores.cache.del(key);
+        if (removed.outcome !== 'ok') throw new Error(`the lab could not expire ${key}: ${removed.error}`);
+        if (removed.value === 0) return false;
+        expiries++;
+        timeline.push({ at: Math.round(history.now()), event: `cache key ${key} expired` });
+        return true;
+      },
     };
 
     try {
@@ -265,6 +281,11 @@ export async function runScenario(
       if (err instanceof LabError) throw err;
       problems.push(`the workload stopped early: ${err instanceof Error ? err.message : String(err)}`);
     }
+    const loadResult: LoadResult | undefined = await load?.done.catch((err: unknown) => {
+      if (err instanceof LabError) throw err;
+      problems.push(`the load did not complete: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
     stopIfInterrupted();
     if (injectError) throw injectError;
 
@@ -301,6 +322,11 @@ export async function runScenario(
       stalenessBudgetMs: scenario.stalenessBudgetMs,
     };
     const checks = runCheckers(scenario.checkers, input);
+    if (scenario.budget) {
+      const judged = judgeLoad(scenario.budget(strategyName, fleet.size), loadResult, timeline, expiries);
+      if (typeof judged === 'string') problems.push(judged);
+      else checks.push(judged);
+    }
     if (problems.length > 0) checks.push({ checker: 'run', verdict: 'unknown', findings: problems, figures: {} });
     const verdict = worst(checks.map((c) => c.verdict));
     return {
@@ -308,20 +334,22 @@ export async function runScenario(
       verdict,
       matches: verdict === base.expected,
       checks,
-      diff: diffStores(final, displayOnlyKeys),
+      // Nor a table to read: its load stands for them.
+      diff: scenario.budget ? [] : diffStores(final, displayOnlyKeys),
       bookkeeping: Object.entries(final.meta).map(([key, entry]) => ({ key, ...entry })),
       impact: scenario.impact(checks),
       // Unknown: nothing to explain about the strategy; the run's findings say why it was not judged.
       explanation: verdict === 'unknown' ? NOT_JUDGED : scenario.explain(strategyName, verdict, checks),
       timeline,
       history: history.completed(),
-      initial: {
-        db: initial.db,
-        cache: Object.fromEntries(scenario.setup.cached.map((key) => [key, String(initial.db[key])])),
-      },
+      // A load scenario's thousands of rows are its load's keys, not values to compare.
+      initial: scenario.budget
+        ? { db: {}, cache: {} }
+        : { db: initial.db, cache: Object.fromEntries(scenario.setup.cached.map((key) => [key, String(initial.db[key])])) },
       finalAt,
       durationMs: Math.round(performance.now() - started),
       ...(options.tracePoints && { pointsPassed: passed.map((h) => ({ op: h.opId, point: h.point })) }),
+      ...(loadResult && { load: loadResult }),
     };
   } finally {
     signal?.removeEventListener('abort', interrupt);

@@ -4,6 +4,8 @@ import type { ToxicSpec } from '../drivers/toxiproxy-api.js';
 import type { AppAnswer } from './app-process.js';
 import type { ClientOp } from '../history/history.js';
 import type { RedisPersistence } from '../stack/contract.js';
+import type { LoadBudget } from '../checkers/load-budget.js';
+import type { LoadRun, ScenarioLoad } from './load-run.js';
 
 /**
  * Which proxied link a network fault acts on: an app's link to Redis or PostgreSQL, or a link of
@@ -72,6 +74,13 @@ export interface WorkloadContext {
   startRedis(): Promise<void>;
   /** Waits until every app's links (through the proxy) answer again. */
   settle(): Promise<void>;
+  /**
+   * Starts a closed-loop load in every app process (a load scenario: one per run). The runner keeps
+   * its result on the strategy's result and judges it against the scenario's budget.
+   */
+  startLoad(spec: ScenarioLoad): LoadRun;
+  /** Ends a cache key now, as its TTL would (the lab deletes it); true when it was there (an expiry, counted). */
+  expire(key: string): Promise<boolean>;
 }
 
 export interface ScenarioSetup {
@@ -159,6 +168,11 @@ export interface Scenario {
    * it (slow, or needs more servers); naming the scenario or its group runs it anyway.
    */
   suite?: Suite;
+  /**
+   * A load scenario's budget for a strategy run on `apps` app processes: the load the workload ran
+   * is judged against it (over budget: inconsistent, the findings say which limit broke).
+   */
+  budget?: (strategy: string, apps: number) => LoadBudget;
 }
 
 /** One-line descriptions of faults, for `cachelab list` and the timeline. */

@@ -1,6 +1,6 @@
 import type { InitialState, StoreSnapshot } from '../checkers/checker.js';
 import { createDbDriver, defaultPgSettings, type DbDriver } from '../drivers/postgres.js';
-import { createRedisDriver, defaultRedisSettings, LAB_PREFIX, META_PREFIX, type RedisDriver } from '../drivers/redis.js';
+import { createRedisDriver, defaultRedisSettings, LAB_PREFIX, META_PREFIX, type AtomicCommand, type RedisDriver } from '../drivers/redis.js';
 import { must } from '../drivers/result.js';
 import { dbToLabClock, readDbClock, type ClockReading } from './db-clock.js';
 import type { ScenarioSetup } from './scenario.js';
@@ -56,14 +56,21 @@ export class LabStores {
     const tables = must(await this.db.query<{ name: string }>('SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = current_schema()'), 'list the tables');
     must(await this.db.query(`TRUNCATE ${tables.map((t) => t.name).join(', ')}`), 'empty the tables');
     must(await this.cache.clear(), 'clear the cache namespace');
-    for (const [key, value] of Object.entries(setup.records)) {
-      must(await this.db.query('INSERT INTO records (key, value) VALUES ($1, $2)', [key, value]), 'seed the records table');
+    // One statement and one MULTI, however many rows (a load scenario seeds thousands).
+    const records = Object.entries(setup.records);
+    if (records.length > 0) {
+      must(
+        await this.db.query('INSERT INTO records (key, value) SELECT * FROM unnest($1::text[], $2::bigint[])', [records.map(([k]) => k), records.map(([, v]) => v)]),
+        'seed the records table',
+      );
     }
-    for (const key of setup.cached) {
+    const ttl = cacheTtlMs > 0 ? ['PX', String(cacheTtlMs)] : [];
+    const warm = setup.cached.map((key): AtomicCommand => {
       const value = setup.records[key];
       if (value === undefined) throw new Error(`setup.cached names ${key}, which is not in setup.records`);
-      must(await this.cache.set(key, String(value), cacheTtlMs), 'warm the cache');
-    }
+      return ['set', key, String(value), ...ttl];
+    });
+    if (warm.length > 0) must(await this.cache.atomically(warm), 'warm the cache');
     return { db: { ...setup.records } };
   }
 

@@ -11,12 +11,17 @@ export async function cacheAsideRead(deps: StrategyDeps, key: string, op: OpCont
     await op.point('after-cache-read');
     return { outcome: 'ok', value: Number(cached.value), cacheHit: true };
   }
+  return readFromDb(deps, key, op, cached.outcome === 'ok');
+}
+
+/** The miss path of cache-aside: the database row, put in the cache (with the TTL) when `fill`. */
+export async function readFromDb(deps: StrategyDeps, key: string, op: OpContext, fill: boolean): Promise<OpResult> {
   const rows = await deps.db.query<{ value: string }>('SELECT value FROM records WHERE key = $1', [key]);
   if (rows.outcome !== 'ok') return broke('database read', rows);
   const row = rows.value[0];
   if (row === undefined) return { outcome: 'ok', value: null, cacheHit: false };
   await op.point('after-fill-read');
-  if (cached.outcome === 'ok') await deps.cache.set(key, row.value, deps.cacheTtlMs);
+  if (fill) await deps.cache.set(key, row.value, deps.cacheTtlMs);
   return { outcome: 'ok', value: Number(row.value), cacheHit: false };
 }
 

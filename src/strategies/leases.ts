@@ -10,7 +10,7 @@ export const LEASE_TTL_MS = 5_000;
  * used up. ARGV[3]: TTL of the entry, ms (0 = none). Returns 1 when filled, 0 when the token was
  * voided (a writer deleted the key since the miss) or expired.
  */
-const FILL_WITH_LEASE = `
+export const FILL_WITH_LEASE = `
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[2])
 local ttl = tonumber(ARGV[3])

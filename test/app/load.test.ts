@@ -88,6 +88,20 @@ describe('the app-side load generator', () => {
     expect(report.stores.dbStatements).toBe(0);
   });
 
+  it('think time paces each worker; a request over the deadline is late and counts as an error', async () => {
+    const paced = await app.load({ concurrency: 2, durationMs: 300, op: 'read', keys: { kind: 'fixed', key: 'k0' }, thinkMs: 50, deadlineMs: 0.001 });
+    // Each worker pauses at least 50 ms after every answer: at most 300 / 50 + 1 requests each.
+    expect(paced.counts.requests).toBeGreaterThan(0);
+    expect(paced.counts.requests).toBeLessThanOrEqual(2 * 7);
+    expect(paced.counts.ok).toBe(paced.counts.requests);
+    expect(paced.counts.late).toBe(paced.counts.requests);
+    expect(paced.timeline.reduce((sum, b) => sum + b.errors, 0)).toBe(paced.counts.requests);
+    expect(paced.errors).toEqual(['answered after the deadline of 0.001 ms']);
+    // Every checkout counted, and the wait classes add up to the waits.
+    expect(paced.stores.checkouts).toBeGreaterThanOrEqual(paced.stores.dbStatements > 0 ? 1 : 0);
+    expect(paced.stores.poolWaitClasses.reduce((a, b) => a + b, 0)).toBe(paced.stores.poolWaits);
+  });
+
   it('refuses a spec it cannot run, saying what is wrong', async () => {
     await expect(app.load({ concurrency: 0, durationMs: 100, op: 'read', keys: { kind: 'fixed', key: 'k0' } })).rejects.toThrow(/concurrency must be/);
   });

@@ -5,6 +5,7 @@ import { scenarios } from '../../scenarios/index.js';
 import { contractOf } from '../../src/commands/list.js';
 import type { ClientOp } from '../../src/history/history.js';
 import { contractMarkdown } from '../../src/report/contract.js';
+import type { LoadResult } from '../../src/runner/load-run.js';
 import type { WorkloadContext } from '../../src/runner/scenario.js';
 
 /** The operation kinds a workload invokes, run against a context where every call succeeds at once. */
@@ -23,6 +24,12 @@ async function kindsInvoked(workload: (ctx: WorkloadContext) => Promise<void>, a
     restartApp: done,
     startRedis: done,
     settle: done,
+    // A load reads through the strategy in the app, with no op of the workload's.
+    startLoad: () => {
+      kinds.add('read');
+      return { at: done, done: Promise.resolve({} as LoadResult) };
+    },
+    expire: () => Promise.resolve(true),
   });
   return [...kinds].sort();
 }

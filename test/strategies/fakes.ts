@@ -206,6 +206,8 @@ const copy = (t: Tables): Tables => ({
  */
 const statements: Record<string, (t: Tables, p: unknown[]) => Row[]> = {
   'SELECT value FROM records WHERE key = $1': (t, [key]) => valueRows(t, String(key)),
+  'SELECT key, value FROM records WHERE key = ANY($1)': (t, [keys]) =>
+    (keys as string[]).flatMap((key) => valueRows(t, key).map((row) => ({ key, ...row }))),
   'SELECT value FROM records WHERE key = $1 FOR UPDATE': (t, [key]) => valueRows(t, String(key)),
   'UPDATE records SET value = $2 WHERE key = $1': (t, [key, value]) => {
     update(t, String(key), () => Number(value));
