@@ -1,5 +1,5 @@
-import { loadCounterIfMissing, readCounter, recordSale } from './stock.js';
-import { broke, soldOut, type StrategyDefinition } from './strategy.js';
+import { readCounter, recordSale, takeCachedUnit } from './stock.js';
+import type { StrategyDefinition } from './strategy.js';
 
 /**
  * The naive inventory pattern: the Redis counter is the stock. DECR sells the unit (a result
@@ -17,14 +17,8 @@ export const cacheFirst: StrategyDefinition = {
     read: (key) => readCounter(deps, key),
 
     async order(key, op) {
-      const missing = await loadCounterIfMissing(deps, key);
-      if (missing) return missing;
-      const left = await deps.cache.incrBy(key, -1);
-      if (left.outcome !== 'ok') return broke('cache DECR', left);
-      if (left.value < 0) {
-        await deps.cache.incrBy(key, 1);
-        return soldOut(key);
-      }
+      const taken = await takeCachedUnit(deps, key);
+      if ('outcome' in taken) return taken;
       await op.point('after-cache-write');
 
       // The database write runs before the answer only so that runs repeat; the pattern acks
@@ -33,7 +27,7 @@ export const cacheFirst: StrategyDefinition = {
       if (saved.outcome !== 'ok') {
         console.error(`cache-first: order ${op.id} of ${key}: database update ${saved.outcome} (${saved.error}); logged, not undone`);
       }
-      return { outcome: 'ok', value: left.value };
+      return { outcome: 'ok', value: taken.left };
     },
   }),
 };

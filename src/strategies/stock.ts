@@ -1,6 +1,6 @@
 import type { DbDriver } from '../drivers/postgres.js';
 import { failed, ok, type Result } from '../drivers/result.js';
-import { broke, type OpResult, type StrategyDeps } from './strategy.js';
+import { broke, soldOut, type OpResult, type StrategyDeps } from './strategy.js';
 
 /*
  * Stock is the `records` row of the item's key (units, an integer); a sale is one row of `orders`.
@@ -60,4 +60,21 @@ export async function readCounter(deps: StrategyDeps, key: string): Promise<OpRe
   const cached = await deps.cache.get(key);
   if (cached.outcome !== 'ok') return broke('cache read', cached);
   return { outcome: 'ok', value: cached.value === null ? null : Number(cached.value) };
+}
+
+/**
+ * Takes one unit off the Redis counter (loaded from the database first when the cache lost it):
+ * ok(the units left), or the op's answer when the cache failed or nothing was left (the unit put
+ * back: DECR below zero is undone).
+ */
+export async function takeCachedUnit(deps: StrategyDeps, key: string): Promise<{ left: number } | OpResult> {
+  const missing = await loadCounterIfMissing(deps, key);
+  if (missing) return missing;
+  const left = await deps.cache.incrBy(key, -1);
+  if (left.outcome !== 'ok') return broke('cache DECR', left);
+  if (left.value < 0) {
+    await deps.cache.incrBy(key, 1);
+    return soldOut(key);
+  }
+  return { left: left.value };
 }

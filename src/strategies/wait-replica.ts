@@ -1,5 +1,5 @@
-import { loadCounterIfMissing, readCounter, recordSale } from './stock.js';
-import { broke, soldOut, type StrategyDefinition } from './strategy.js';
+import { readCounter, recordSale, takeCachedUnit } from './stock.js';
+import type { StrategyDefinition } from './strategy.js';
 
 /** ms an order waits for a replica to acknowledge its DECR (WAIT 1). */
 export const WAIT_REPLICA_MS = 200;
@@ -20,14 +20,8 @@ export const waitReplica: StrategyDefinition = {
     read: (key) => readCounter(deps, key),
 
     async order(key, op) {
-      const missing = await loadCounterIfMissing(deps, key);
-      if (missing) return missing;
-      const left = await deps.cache.incrBy(key, -1);
-      if (left.outcome !== 'ok') return broke('cache DECR', left);
-      if (left.value < 0) {
-        await deps.cache.incrBy(key, 1);
-        return soldOut(key);
-      }
+      const taken = await takeCachedUnit(deps, key);
+      if ('outcome' in taken) return taken;
       const replicated = await deps.cache.waitReplicas(1, WAIT_REPLICA_MS);
       if (replicated.outcome !== 'ok' || replicated.value < 1) {
         // Nothing in the database and no acknowledgement: the order did not happen.
@@ -41,7 +35,7 @@ export const waitReplica: StrategyDefinition = {
       if (saved.outcome !== 'ok') {
         console.error(`wait-replica: order ${op.id} of ${key}: database update ${saved.outcome} (${saved.error}); logged, not undone`);
       }
-      return { outcome: 'ok', value: left.value };
+      return { outcome: 'ok', value: taken.left };
     },
   }),
 };
