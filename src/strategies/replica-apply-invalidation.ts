@@ -1,6 +1,6 @@
 import { ok, type Result } from '../drivers/result.js';
 import type { Listener } from '../drivers/postgres-listen.js';
-import { commitOnPrimary, noReplica, replicaFillRead, type Replica } from './replica-reads.js';
+import { commitThenDelete, noReplica, replicaFillRead, type Replica } from './replica-reads.js';
 import type { StrategyDefinition } from './strategy.js';
 
 /** The channel the replica's trigger notifies on; the payload is `<schema>:<key>`. */
@@ -69,12 +69,7 @@ export const replicaApplyInvalidation: StrategyDefinition = {
         if (deps.replica === undefined) return noReplica;
         const up = await ready;
         if (up.outcome !== 'ok') return { outcome: 'fail', error: `replica trigger and LISTEN: ${up.error}` };
-        const failed = await commitOnPrimary(deps, key, value);
-        if (failed) return failed;
-        await op.point('after-db-commit');
-        await deps.cache.del(key);
-        await op.point('after-cache-delete');
-        return { outcome: 'ok', value };
+        return commitThenDelete(deps, key, value, op);
       },
       idle: () => deleting === 0,
       close: () => void listener?.stop(),

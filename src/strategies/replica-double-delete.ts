@@ -1,5 +1,5 @@
 import { ok } from '../drivers/result.js';
-import { commitOnPrimary, replicaFillRead } from './replica-reads.js';
+import { commitThenDelete, replicaFillRead } from './replica-reads.js';
 import type { StrategyDefinition } from './strategy.js';
 
 /** ms between the two deletes: the replica lag this strategy is sized for, with room for a fill. */
@@ -20,15 +20,12 @@ export const replicaDoubleDelete: StrategyDefinition = {
   create: (deps) => ({
     read: (key, op) => replicaFillRead(deps, key, op, () => Promise.resolve(ok('replica'))),
     async write(key, value, op) {
-      const failed = await commitOnPrimary(deps, key, value);
-      if (failed) return failed;
-      await op.point('after-db-commit');
-      await deps.cache.del(key);
-      await op.point('after-cache-delete');
+      const done = await commitThenDelete(deps, key, value, op);
+      if (done.outcome !== 'ok') return done;
       await new Promise((resolve) => setTimeout(resolve, REPLICA_LAG_BUDGET_MS));
       // Best effort, as the first: the database decided, and the TTL bounds a lost delete.
       await deps.cache.del(key);
-      return { outcome: 'ok', value };
+      return done;
     },
   }),
 };

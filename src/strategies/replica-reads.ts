@@ -72,6 +72,19 @@ export async function commitOnPrimary(deps: StrategyDeps, key: string, value: nu
 }
 
 /**
+ * The write every replica strategy starts from: commit on the primary, then delete the entry (best
+ * effort: the database decided, and the TTL bounds a lost delete). ok(value) once committed.
+ */
+export async function commitThenDelete(deps: StrategyDeps, key: string, value: number, op: OpContext): Promise<OpResult> {
+  const failed = await commitOnPrimary(deps, key, value);
+  if (failed) return failed;
+  await op.point('after-db-commit');
+  await deps.cache.del(key);
+  await op.point('after-cache-delete');
+  return { outcome: 'ok', value };
+}
+
+/**
  * The naive replica fill: writes commit on the primary and delete the entry; a reader that misses
  * fills from the replica. While the replica lags, that fill reads the value the write replaced, and
  * nothing deletes it again: it stays until its TTL.
@@ -83,13 +96,6 @@ export const replicaFill: StrategyDefinition = {
   cacheTtlMs: 30_000,
   create: (deps) => ({
     read: (key, op) => replicaFillRead(deps, key, op, () => Promise.resolve(ok('replica'))),
-    async write(key, value, op) {
-      const failed = await commitOnPrimary(deps, key, value);
-      if (failed) return failed;
-      await op.point('after-db-commit');
-      await deps.cache.del(key);
-      await op.point('after-cache-delete');
-      return { outcome: 'ok', value };
-    },
+    write: (key, value, op) => commitThenDelete(deps, key, value, op),
   }),
 };
