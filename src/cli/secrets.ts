@@ -27,6 +27,7 @@ function passwordOf(candidate: string | undefined): string | undefined {
     const password = new URL(value).password;
     return password === '' ? undefined : password;
   } catch {
-    return undefined;
+    // WHATWG URL refuses several hosts (redis-sentinel://:pw@h1:26379,h2:26379/name): read the userinfo itself.
+    return /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@/]+)@/i.exec(value)?.[1];
   }
 }

@@ -9,7 +9,8 @@ import { BINARY_CACHE } from '../stack/postgres-binaries.js';
 import { locatePostgresBinaries } from '../stack/postgres-server.js';
 import { locateRedisServer, redisServerVersion } from '../stack/redis-server.js';
 import { resolveStackOptions } from '../stack/resolve-options.js';
-import { checkPostgres, checkReplica, checkRedis, checkToxiproxy } from '../stack/service-checks.js';
+import { checkPostgres, checkReplica, checkRedis, checkRedisTopology, checkToxiproxy } from '../stack/service-checks.js';
+import { redisKind } from '../drivers/redis-urls.js';
 import type { StackOptions } from '../stack/contract.js';
 
 export interface DoctorCheck {
@@ -56,6 +57,9 @@ export async function doctor(opts: StackOptions = {}): Promise<DoctorReport> {
     ...(resolved.mode === 'external'
       ? [
           check('Redis PING', true, () => checkRedis(resolved.redisUrl)),
+          ...(redisKind(resolved.redisUrl) === 'server'
+            ? []
+            : [check(redisKind(resolved.redisUrl) === 'sentinel' ? 'Redis Sentinel' : 'Redis Cluster', true, () => checkRedisTopology(resolved.redisUrl))]),
           check('PostgreSQL SELECT 1', true, () => checkPostgres(resolved.databaseUrl)),
           ...(resolved.replicaDatabaseUrl === undefined
             ? []

@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import pg from 'pg';
+import { newRedisClient } from './redis-client.js';
 
 /**
  * Short-lived, fail-fast connections for the stack's own work (readiness probes, namespaces,
@@ -7,13 +8,14 @@ import pg from 'pg';
  * reconnects, so a dead server is an error within `timeoutMs`, not a stall.
  */
 export async function withRedis<T>(url: string, fn: (redis: Redis) => Promise<T>, timeoutMs = 2000): Promise<T> {
-  const redis = new Redis(url, {
+  const redis = newRedisClient(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
+    sentinelTimeoutMs: timeoutMs,
   });
   // Without a listener ioredis prints errors. The first one says why a connect failed
   // (ECONNREFUSED, ENOTFOUND, WRONGPASS), where connect() itself only says "Connection is closed."

@@ -1,4 +1,4 @@
-import { connect } from './redis-client.js';
+import { connect, onLinkDown } from './redis-client.js';
 import type { RedisSettings } from './redis.js';
 import type { Result } from './result.js';
 
@@ -66,15 +66,11 @@ export function streamBus(url: string, keyPrefix: string, settings: RedisSetting
   const reader = connect(url, { ...settings, autoResendUnfulfilledCommands: true, commandTimeoutMs: settings.commandTimeoutMs + BLOCK_MS }, { keyPrefix: '' });
   const writer = connect(url, settings, { keyPrefix: '' });
   let lastId: string | undefined;
-  let readyAt = 0;
+  /** When the reader's link was last seen down (performance.now() ms); a read issued after it that returns means caught up. */
+  let downAt = 0;
   let caughtUpAt = -1;
-  let linkUp = false;
   let closed = false;
-  reader.client.on('ready', () => {
-    linkUp = true;
-    readyAt = performance.now();
-  });
-  reader.client.on('close', () => (linkUp = false));
+  onLinkDown(reader.client, () => (downAt = performance.now()));
 
   const loop = async (): Promise<void> => {
     while (!closed) {
@@ -88,6 +84,7 @@ export function streamBus(url: string, keyPrefix: string, settings: RedisSetting
       }
       const read = await reader.call(() => reader.client.xread('COUNT', 100, 'BLOCK', BLOCK_MS, 'STREAMS', name, lastId as string));
       if (read.outcome !== 'ok') {
+        downAt = performance.now();
         await pause(settings.retryDelayMs);
         continue;
       }
@@ -98,7 +95,7 @@ export function streamBus(url: string, keyPrefix: string, settings: RedisSetting
           lastId = id;
         }
       }
-      if (started >= readyAt) caughtUpAt = performance.now();
+      if (started > downAt) caughtUpAt = performance.now();
     }
   };
   const running = loop();
@@ -107,8 +104,8 @@ export function streamBus(url: string, keyPrefix: string, settings: RedisSetting
       const added = await writer.call(() => writer.client.xadd(name, 'MAXLEN', '~', '10000', '*', 'key', key));
       return added.outcome === 'ok' ? { outcome: 'ok', value: undefined } : added;
     },
-    up: () => linkUp && reader.client.status === 'ready' && caughtUpAt >= readyAt,
-    caughtUp: () => linkUp && reader.client.status === 'ready' && caughtUpAt >= readyAt,
+    up: () => caughtUpAt > downAt,
+    caughtUp: () => caughtUpAt > downAt,
     close: async () => {
       closed = true;
       await running.catch(() => undefined);

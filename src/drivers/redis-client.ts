@@ -1,25 +1,103 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Outcome } from '../history/history.js';
 import type { StoreCounters } from './counters.js';
 import type { RedisSettings } from './redis.js';
 import { failed, ok, type Result } from './result.js';
-import { isSentinelUrl, parseSentinelUrl } from './sentinel-url.js';
+import { parseClusterUrl, parseSentinelUrl, redisKind } from './redis-urls.js';
+
+/** ioredis options plus, for Sentinel, the ms a sentinel's reply may take. */
+export type ClientOptions = RedisOptions & { sentinelTimeoutMs?: number };
 
 /**
- * ioredis' Sentinel mode for a redis-sentinel:// URL: it asks the sentinels for the master, dials
- * it (through natMap), and asks again after each disconnect, so it follows a failover.
+ * An ioredis client for any Redis URL the lab takes: redis:// (one server), redis-sentinel:// (ioredis
+ * asks the sentinels for the primary, dials it through natMap, and asks again after each
+ * disconnect, so it follows a failover) or redis-cluster:// (a Cluster client, typed as Redis: it
+ * takes the same commands, routed by each key's slot; SCAN is per node, see scanKeys). The run's
+ * keys share one hash tag, so its multi-key commands stay in one slot.
  */
-function sentinelOptions(url: string, settings: RedisSettings): Record<string, unknown> {
-  const target = parseSentinelUrl(url);
-  return {
-    sentinels: target.sentinels,
-    name: target.name,
-    ...(target.password === undefined ? {} : { password: target.password }),
-    natMap: target.natMap,
-    sentinelRetryStrategy: () => settings.retryDelayMs,
-    // The sentinels are not faulted: their replies must not be what times out.
-    sentinelCommandTimeout: Math.max(settings.commandTimeoutMs, 1000),
-  };
+export function newRedisClient(url: string, options: ClientOptions): Redis {
+  const { sentinelTimeoutMs, ...common } = options;
+  switch (redisKind(url)) {
+    case 'server':
+      return new Redis(url, common);
+    case 'sentinel': {
+      const target = parseSentinelUrl(url);
+      return new Redis({
+        ...common,
+        sentinels: target.sentinels,
+        name: target.name,
+        ...(target.password === undefined ? {} : { password: target.password }),
+        natMap: target.natMap,
+        sentinelRetryStrategy: common.retryStrategy ?? (() => null),
+        // The sentinels are not faulted: their replies must not be what times out.
+        ...(sentinelTimeoutMs === undefined ? {} : { sentinelCommandTimeout: sentinelTimeoutMs }),
+      });
+    }
+    case 'cluster': {
+      const target = parseClusterUrl(url);
+      // A Cluster reconnects as a whole (clusterRetryStrategy) and queues offline itself; its nodes' own options are the rest.
+      const { keyPrefix, retryStrategy, enableOfflineQueue, lazyConnect, ...node } = common;
+      const cluster = new Cluster(target.nodes, {
+        ...(keyPrefix === undefined ? {} : { keyPrefix }),
+        ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+        ...(lazyConnect === undefined ? {} : { lazyConnect }),
+        clusterRetryStrategy: (times) => (typeof retryStrategy === 'function' ? retryStrategy(times) : null),
+        natMap: target.natMap,
+        redisOptions: { ...node, ...(target.password === undefined ? {} : { password: target.password }) },
+      });
+      // A node's client times a command from when it is handed to it; a Cluster first queues it
+      // (offline, or between redirections while a slot's node is unreachable) with no timer at all,
+      // so a cut link would hang it for good. The same contract as one server: timed from the call.
+      const { commandTimeout } = node;
+      if (commandTimeout !== undefined) {
+        const send = cluster.sendCommand.bind(cluster);
+        cluster.sendCommand = (...args: Parameters<Cluster['sendCommand']>) => {
+          args[0].setTimeout(commandTimeout);
+          return send(...args);
+        };
+      }
+      return cluster as unknown as Redis;
+    }
+  }
+}
+
+/** The Cluster behind a client newRedisClient made from a redis-cluster:// URL. */
+export function asCluster(client: Redis): Cluster | undefined {
+  const unknown: unknown = client;
+  return unknown instanceof Cluster ? unknown : undefined;
+}
+
+/**
+ * Calls `onDown` each time a link of `client` drops: its connection closes, or for a Cluster any
+ * node's does ('-node', 'node error'): a Cluster client stays 'ready' while the node that holds a
+ * slot is unreachable, and its commands for that slot fail only after a round of redirections.
+ */
+export function onLinkDown(client: Redis, onDown: () => void): void {
+  const cluster = asCluster(client);
+  if (cluster === undefined) {
+    client.on('close', onDown);
+    return;
+  }
+  cluster.on('-node', onDown);
+  cluster.on('node error', onDown);
+}
+
+/**
+ * Every key matching `pattern`, by SCAN (never KEYS): on each primary of a Cluster (a Cluster
+ * client would send SCAN to one node), else on the server. `count` is SCAN's COUNT hint.
+ */
+export async function scanKeys(client: Redis, pattern: string, count: number): Promise<string[]> {
+  const servers = asCluster(client)?.nodes('master') ?? [client];
+  const found: string[] = [];
+  for (const server of servers) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== '0');
+  }
+  return found;
 }
 
 /*
@@ -87,7 +165,7 @@ export function connect(
     disableClientInfo: true,
     lazyConnect: false,
   };
-  const client = isSentinelUrl(url) ? new Redis({ ...common, ...sentinelOptions(url, settings) }) : new Redis(url, common);
+  const client = newRedisClient(url, { ...common, sentinelTimeoutMs: Math.max(settings.commandTimeoutMs, 1000) });
   // Without a listener ioredis prints every reconnect error; the outcome of each command already
   // says what the caller needs to know. The last one says why a server cannot be reached.
   let lastError: Error | undefined;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { StoreCounters } from './counters.js';
-import { connect } from './redis-client.js';
+import { connect, scanKeys } from './redis-client.js';
 import { streamCommands, type StreamCommands } from './redis-streams.js';
 import { failed, ok, type Result } from './result.js';
 
@@ -277,12 +277,5 @@ const pairs = (flat: string[]): [string, string][] =>
 /** SCAN ignores keyPrefix, so the pattern carries it; returned keys have it stripped. */
 async function scanAll(client: Redis, keyPrefix: string): Promise<string[]> {
   const pattern = keyPrefix.replace(/[*?[\]\\]/g, '\\$&') + '*';
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) found.push(key.slice(keyPrefix.length));
-  } while (cursor !== '0');
-  return found;
+  return (await scanKeys(client, pattern, 500)).map((key) => key.slice(keyPrefix.length));
 }

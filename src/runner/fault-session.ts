@@ -7,7 +7,8 @@ import { describeFault, type Fault, type Link } from './scenario.js';
 
 /** What the session needs of the stack: each app's proxies (index = app) and a way to kill Redis. */
 export interface FaultTarget {
-  links: Record<'redis' | 'postgres', { name: string }>[];
+  /** `otherRedis`: proxies to further Redis nodes of the app (Sentinel replicas, Cluster nodes): its Redis link is all of them. */
+  links: (Record<'redis' | 'postgres', { name: string }> & { otherRedis?: { name: string }[] })[];
   /**
    * Links that belong to no one app, one proxy each: the read replica's (the app's reads from it,
    * and its replication link to the primary), present only when the run has a read replica.
@@ -202,7 +203,7 @@ export class FaultSession {
     }
     if (app !== undefined) apps.check(app);
     const links = app === undefined ? this.target.links.slice(0, apps.size) : [this.target.links[app]];
-    return links.map((l) => l?.[link].name ?? '');
+    return links.flatMap((l) => (l === undefined ? [] : [l[link].name, ...(link === 'redis' ? (l.otherRedis ?? []).map((p) => p.name) : [])]));
   }
 
   #scoped(scope: string, action: () => Promise<void>): void {

@@ -120,7 +120,7 @@ export async function runScenario(
   const stores = new LabStores(failover?.labUrl ?? stack.redisUrl, stack.databaseUrl, stack.keyPrefix, stack.schema);
   const injector = createFaultInjector(stack.toxiproxyUrl);
   const proxyNames = [
-    ...links.flatMap((l) => [l.proxies.redis.name, l.proxies.postgres.name]),
+    ...links.flatMap((l) => [l.proxies.redis.name, l.proxies.postgres.name, ...(l.proxies.otherRedis ?? []).map((p) => p.name)]),
     ...Object.values(shared ?? {}).map((p) => p.name),
     ...(failover?.proxyNames ?? []),
   ];

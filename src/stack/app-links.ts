@@ -1,4 +1,4 @@
-import type { AppProxies } from './app-proxies.js';
+import { proxiedRedisUrl, type AppProxies, type Upstreams } from './app-proxies.js';
 import { withHostPort } from './connection-urls.js';
 import type { AppLink } from './contract.js';
 
@@ -10,12 +10,12 @@ import type { AppLink } from './contract.js';
  */
 export function appLinkPool(
   first: AppProxies,
-  direct: { redisUrl: string; databaseUrl: string },
+  direct: { redisUrl: string; databaseUrl: string; upstreams: Upstreams },
   create: (index: number) => Promise<AppProxies>,
 ): (count: number) => Promise<AppLink[]> {
   const toLink = (proxies: AppProxies): AppLink => ({
     proxies,
-    redisUrl: withHostPort(direct.redisUrl, proxies.redis.host, proxies.redis.port),
+    redisUrl: proxiedRedisUrl(direct.redisUrl, direct.upstreams, proxies),
     databaseUrl: withHostPort(direct.databaseUrl, proxies.postgres.host, proxies.postgres.port),
   });
   const links: Promise<AppLink>[] = [Promise.resolve(toLink(first))];

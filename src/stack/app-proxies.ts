@@ -1,18 +1,24 @@
 import { environmentError } from '../errors.js';
-import { listenPort, redactPassword } from './connection-urls.js';
+import { listenPort, redactPassword, routedRedisUrl } from './connection-urls.js';
 import type { ProxyEndpoint } from './contract.js';
 import { ToxiproxyApi, type ToxiproxyProxy } from '../drivers/toxiproxy-api.js';
 
-/** The two proxies the app talks through. */
+/** The proxies the app talks through. */
 export interface AppProxies {
+  /** To the Redis node holding the run's keys: a Redis fault is a fault here. */
   redis: ProxyEndpoint;
   postgres: ProxyEndpoint;
+  /** To the other Redis data nodes (Upstreams.otherRedis, same order), so no traffic of the app bypasses the proxy. */
+  otherRedis?: ProxyEndpoint[];
 }
 
 /** Upstream "host:port" per service, as Toxiproxy dials it. */
 export interface Upstreams {
+  /** The Redis node holding the run's keys (the server, Sentinel's primary, the Cluster node of the run's slot). */
   redis: string;
   postgres: string;
+  /** Other Redis data nodes the app may be sent to: Sentinel's replicas, the other Cluster nodes. */
+  otherRedis?: string[];
 }
 
 /** Names docker-compose.yml pre-populates on its Toxiproxy; the embedded proxy uses them too. */
@@ -24,11 +30,28 @@ export const SHARED_PROXY_NAMES = { redis: 'cachelab_redis', postgres: 'cachelab
  */
 export async function createProxies(apiUrl: string, upstreams: Upstreams, prefix: string): Promise<AppProxies> {
   const api = new ToxiproxyApi(apiUrl);
-  const [redis, postgres] = await Promise.all([
+  const [redis, postgres, ...otherRedis] = await Promise.all([
     createOne(api, `${prefix}_redis`, upstreams.redis),
     createOne(api, `${prefix}_postgres`, upstreams.postgres),
+    ...(upstreams.otherRedis ?? []).map((node, i) => createOne(api, otherRedisProxyName(prefix, i), node)),
   ]);
-  return { redis, postgres };
+  return { redis, postgres, ...(otherRedis.length > 0 && { otherRedis }) };
+}
+
+/** `<prefix>_redis_1`, `_2`, ...: the proxies to the Redis nodes other than the run's own. */
+export const otherRedisProxyName = (prefix: string, index: number): string => `${prefix}_redis_${index + 1}`;
+
+/**
+ * The app's Redis URL through `proxies`: `directUrl` (a server, Sentinel or Cluster URL) with every
+ * data node of `upstreams` reached through its proxy.
+ */
+export function proxiedRedisUrl(directUrl: string, upstreams: Upstreams, proxies: AppProxies): string {
+  const via: Record<string, ProxyEndpoint> = { [upstreams.redis]: proxies.redis };
+  (upstreams.otherRedis ?? []).forEach((node, i) => {
+    const proxy = proxies.otherRedis?.[i];
+    if (proxy !== undefined) via[node] = proxy;
+  });
+  return routedRedisUrl(directUrl, upstreams.redis, via);
 }
 
 /**
@@ -45,16 +68,24 @@ export async function attachProxies(apiUrl: string, upstreams: Upstreams, runId:
   } catch (err) {
     throw environmentError(`cannot list the proxies of Toxiproxy at ${redactPassword(apiUrl)}: ${(err as Error).message}`, `check --toxiproxy-url`, err);
   }
-  const pick = async (service: keyof Upstreams): Promise<ProxyEndpoint> => {
+  // A Sentinel set or Cluster needs a proxy per node, all of them the run's own.
+  const single = (upstreams.otherRedis ?? []).length === 0;
+  const pick = async (service: 'redis' | 'postgres'): Promise<ProxyEndpoint> => {
     const shared = existing[SHARED_PROXY_NAMES[service]];
-    if (shared !== undefined) return endpoint(api, shared);
+    if (shared !== undefined && (service === 'postgres' || single)) return endpoint(api, shared);
     const name = `cachelab_${runId}_${service}`;
     const proxy = await createOne(api, name, upstreams[service]);
     created.push(name);
     return proxy;
   };
-  const [redis, postgres] = await Promise.all([pick('redis'), pick('postgres')]);
-  return { redis, postgres };
+  const createNode = async (node: string, i: number): Promise<ProxyEndpoint> => {
+    const name = otherRedisProxyName(`cachelab_${runId}`, i);
+    const proxy = await createOne(api, name, node);
+    created.push(name);
+    return proxy;
+  };
+  const [redis, postgres, ...otherRedis] = await Promise.all([pick('redis'), pick('postgres'), ...(upstreams.otherRedis ?? []).map(createNode)]);
+  return { redis, postgres, ...(otherRedis.length > 0 && { otherRedis }) };
 }
 
 /** One proxy `name` in front of `upstream`, on an ephemeral port of the API's host. */

@@ -100,7 +100,11 @@ export interface ProxyEndpoint {
 
 /** One app process's way to the stores: its own pair of proxies and the URLs through them. */
 export interface AppLink {
-  proxies: { redis: ProxyEndpoint; postgres: ProxyEndpoint };
+  /**
+   * `otherRedis`: the proxies to the Redis nodes other than the run's own (a Sentinel set's
+   * replicas, the other Cluster nodes); a fault on the app's Redis link acts on them too.
+   */
+  proxies: { redis: ProxyEndpoint; postgres: ProxyEndpoint; otherRedis?: ProxyEndpoint[] };
   redisUrl: string;
   databaseUrl: string;
 }

@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { environmentError, interruptedError, LabError } from '../errors.js';
 import { appLinkPool, appProxyPrefix } from './app-links.js';
-import { attachProxies, createProxies, type AppProxies, type Upstreams } from './app-proxies.js';
-import { DEFAULT_POSTGRES_PORT, DEFAULT_REDIS_PORT, hostPort, redactPassword, withHostPort } from './connection-urls.js';
+import { attachProxies, createProxies, otherRedisProxyName, proxiedRedisUrl, type AppProxies, type Upstreams } from './app-proxies.js';
+import { DEFAULT_POSTGRES_PORT, hostPort, redactPassword, withHostPort } from './connection-urls.js';
 import { startEmbeddedProxy } from './fault-proxy.js';
 import { createSchema, deleteKeysWithPrefix, dropSchema, keyPrefixFor, schemaFor } from './namespace.js';
 import { OwnedProcesses } from './owned-processes.js';
@@ -14,6 +14,7 @@ import { checkPostgres, checkRedis, checkToxiproxy, redisPersistenceOf } from '.
 import type { Stack } from './contract.js';
 import { onTerminationSignals } from './termination-signals.js';
 import { OwnerLease, ownerComment, ownerRecord, reapDeadRuns, type OwnerRecord } from './run-owner.js';
+import { redisNodes, type RedisNodes } from '../drivers/redis-topology.js';
 import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
 import { waitUntil } from './wait-until.js';
 
@@ -29,7 +30,7 @@ const COMMAND_TIMEOUT_MS = 60_000;
  */
 export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
   const startedAt = Date.now();
-  const keyPrefix = keyPrefixFor(o.runId);
+  const keyPrefix = keyPrefixFor(o.runId, o.redisUrl);
   const schema = schemaFor(o.runId);
   o.log(`using Redis at ${redactPassword(o.redisUrl)} and PostgreSQL at ${redactPassword(o.databaseUrl)}`);
   await Promise.all([
@@ -38,7 +39,11 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
     o.replicaDatabaseUrl === undefined ? undefined : checkPostgres(o.replicaDatabaseUrl),
     o.toxiproxyUrl === undefined ? undefined : checkToxiproxy(o.toxiproxyUrl),
   ]);
-  const persistence = await redisPersistenceOf(o.redisUrl);
+  const [persistence, nodes] = await Promise.all([redisPersistenceOf(o.redisUrl), redisTopology(o.redisUrl, keyPrefix)]);
+  if (nodes.kind !== 'server') {
+    const where = nodes.slot === undefined ? `on ${nodes.home}` : `in slot ${nodes.slot}, on ${nodes.home}`;
+    o.log(`Redis: ${nodes.detail}; the run's keys are ${where}; the app reaches each node through a proxy of its own`);
+  }
   if (o.requestedPersistence !== undefined && o.requestedPersistence !== persistence) {
     o.log(`Redis persistence is the server's own (${persistence}), not the requested ${o.requestedPersistence}`);
   }
@@ -99,8 +104,9 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
     namespaceCreated = true;
     lease = await OwnerLease.take(o.redisUrl, o.runId, owner);
     const upstreams: Upstreams = {
-      redis: hostPortString(o.redisUrl, DEFAULT_REDIS_PORT),
+      redis: nodes.home,
       postgres: hostPortString(o.databaseUrl, DEFAULT_POSTGRES_PORT),
+      ...(nodes.others.length > 0 && { otherRedis: nodes.others }),
     };
     let toxiproxyUrl: string;
     let proxies: AppProxies;
@@ -121,7 +127,7 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
     const moreProxies = async (i: number): Promise<AppProxies> => {
       if (o.toxiproxyUrl === undefined) return createProxies(proxyUrl, upstreams, appProxyPrefix('cachelab', i));
       const prefix = appProxyPrefix(`cachelab_${o.runId}`, i);
-      createdProxies.push(`${prefix}_redis`, `${prefix}_postgres`);
+      createdProxies.push(`${prefix}_redis`, `${prefix}_postgres`, ...nodes.others.map((_, n) => otherRedisProxyName(prefix, n)));
       return createProxies(proxyUrl, upstreams, prefix);
     };
     if (o.signal?.aborted) throw interruptedError(o.signal);
@@ -137,9 +143,9 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
       databaseUrl: o.databaseUrl,
       toxiproxyUrl,
       proxies,
-      appRedisUrl: withHostPort(o.redisUrl, proxies.redis.host, proxies.redis.port),
+      appRedisUrl: proxiedRedisUrl(o.redisUrl, upstreams, proxies),
       appDatabaseUrl: withHostPort(o.databaseUrl, proxies.postgres.host, proxies.postgres.port),
-      appLinks: appLinkPool(proxies, { redisUrl: o.redisUrl, databaseUrl: o.databaseUrl }, moreProxies),
+      appLinks: appLinkPool(proxies, { redisUrl: o.redisUrl, databaseUrl: o.databaseUrl, upstreams }, moreProxies),
       redisPersistence: persistence,
       canKillRedis: o.redisKillCommand !== undefined,
       readReplicaMissing: replicaMissing(o.replicaDatabaseUrl),
@@ -169,12 +175,14 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
         });
       },
       describe: () => [
-        `Redis        redis-cli -u '${redactPassword(o.redisUrl)}'   (keys ${keyPrefix}*; the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
+        nodes.kind === 'server'
+          ? `Redis        redis-cli -u '${redactPassword(o.redisUrl)}'   (keys ${keyPrefix}*; the app connects through ${proxies.redis.host}:${proxies.redis.port})`
+          : `Redis        redis-cli -h ${hostOf(nodes.home)} -p ${portOf(nodes.home)}   (${nodes.detail}; keys ${keyPrefix}*; the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
         `PostgreSQL   psql '${redactPassword(o.databaseUrl)}'   (schema ${schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
         ...(o.replicaDatabaseUrl === undefined ? [] : [`Replica      psql '${redactPassword(o.replicaDatabaseUrl)}'   (yours: the lab reads it, never writes it)`]),
         `Fault proxy  ${redactPassword(toxiproxyUrl)}   (proxies ${proxies.redis.name}, ${proxies.postgres.name})`,
         ...(o.keep
-          ? [`To remove    redis-cli --scan --pattern '${keyPrefix}*' | xargs redis-cli del; psql -c 'DROP SCHEMA ${schema} CASCADE' (and each kept result's ${schema}_<n>)`]
+          ? [`To remove    redis-cli${nodes.kind === 'server' ? '' : ` -h ${hostOf(nodes.home)} -p ${portOf(nodes.home)}`} --scan --pattern '${keyPrefix}*' | xargs redis-cli${nodes.kind === 'server' ? '' : ` -h ${hostOf(nodes.home)} -p ${portOf(nodes.home)}`} del; psql -c 'DROP SCHEMA ${schema} CASCADE' (and each kept result's ${schema}_<n>)`]
           : []),
       ],
       stop: () =>
@@ -218,6 +226,22 @@ async function createRunSchema(databaseUrl: string, schema: string, owner: Owner
     throw environmentError(`cannot create schema ${schema} in ${redactPassword(databaseUrl)}: ${(err as Error).message}`, 'the database user needs the CREATE privilege on the database', err);
   }
 }
+
+/** Where the data of `url` lives, or an environment LabError saying why that cannot be known. */
+async function redisTopology(url: string, keyPrefix: string): Promise<RedisNodes> {
+  try {
+    return await redisNodes(url, keyPrefix);
+  } catch (err) {
+    throw environmentError(
+      `Redis at ${redactPassword(url)}: cannot tell where the run's keys live: ${(err as Error).message}`,
+      'check the Sentinel master name or that every slot of the Cluster is served (redis-cli cluster info), or pass another --redis-url',
+      err,
+    );
+  }
+}
+
+const hostOf = (address: string): string => address.slice(0, address.lastIndexOf(':'));
+const portOf = (address: string): string => address.slice(address.lastIndexOf(':') + 1);
 
 function hostPortString(url: string, defaultPort: number): string {
   const { host, port } = hostPort(url, defaultPort);

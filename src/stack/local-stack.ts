@@ -103,7 +103,7 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
     const stack: Stack = (up = {
       mode: 'local',
       runId: o.runId,
-      keyPrefix: keyPrefixFor(o.runId),
+      keyPrefix: keyPrefixFor(o.runId, redis.url),
       schema: schemaFor(o.runId),
       redisUrl: redis.url,
       databaseUrl: postgres.url,
@@ -111,7 +111,7 @@ export async function startLocalStack(o: LocalOptions): Promise<Stack> {
       proxies,
       appRedisUrl: withHostPort(redis.url, proxies.redis.host, proxies.redis.port),
       appDatabaseUrl: withHostPort(postgres.url, proxies.postgres.host, proxies.postgres.port),
-      appLinks: appLinkPool(proxies, { redisUrl: redis.url, databaseUrl: postgres.url }, (i) => createProxies(proxyUrl, upstreams, appProxyPrefix('cachelab', i))),
+      appLinks: appLinkPool(proxies, { redisUrl: redis.url, databaseUrl: postgres.url, upstreams }, (i) => createProxies(proxyUrl, upstreams, appProxyPrefix('cachelab', i))),
       redisFailover: redisFailoverPool({ binary: redisBinary, dir, processes, proxyUrl }),
       redisPersistence: o.redisPersistence,
       canKillRedis: true,

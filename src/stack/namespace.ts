@@ -1,3 +1,4 @@
+import { redisKind } from '../drivers/redis-urls.js';
 import { withPostgres } from '../drivers/one-shot-clients.js';
 import { createRedisDriver, defaultRedisSettings } from '../drivers/redis.js';
 import { must } from '../drivers/result.js';
@@ -6,9 +7,17 @@ import { must } from '../drivers/result.js';
  * A run's namespace on shared servers: Redis keys under `cachelab:<runId>:` and the PostgreSQL
  * schema `cachelab_<runId>`. Nothing outside it is ever written, flushed or dropped.
  * runId is validated to [a-z0-9_] (resolve-options.ts), so both names need no quoting.
+ * On a Redis Cluster (a redis-cluster:// URL) the run id is a hash tag, `cachelab:{<runId>}:`: every
+ * key of the run then lives in one slot, so the multi-key commands of strategies (MULTI, scripts,
+ * streams read together) do not fail with CROSSSLOT.
  */
-export function keyPrefixFor(runId: string): string {
-  return `cachelab:${runId}:`;
+export function keyPrefixFor(runId: string, redisUrl: string): string {
+  return redisKind(redisUrl) === 'cluster' ? `cachelab:{${runId}}:` : `cachelab:${runId}:`;
+}
+
+/** The run id of a key in some run's namespace (either form of keyPrefixFor), or undefined. */
+export function runIdOfKey(key: string): string | undefined {
+  return /^cachelab:(?:\{([a-z0-9_]+)\}|([a-z0-9_]+)):/.exec(key)?.slice(1).find((id) => id !== undefined);
 }
 
 export function schemaFor(runId: string): string {

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withRedis } from '../drivers/one-shot-clients.js';
-import { sentinelUrl } from '../drivers/sentinel-url.js';
+import { sentinelUrl } from '../drivers/redis-urls.js';
 import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
 import { environmentError } from '../errors.js';
 import { listenPort } from './connection-urls.js';

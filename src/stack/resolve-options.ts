@@ -1,3 +1,4 @@
+import { parseClusterUrl, parseSentinelUrl, redisKind } from '../drivers/redis-urls.js';
 import { randomBytes } from 'node:crypto';
 import { usageError } from '../errors.js';
 import type { RedisPersistence, StackOptions } from './contract.js';
@@ -58,7 +59,7 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
 
   const fromEnv = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
   const urls = {
-    redis: checkedUrl('--redis-url', opts.redisUrl ?? fromEnv('REDIS_URL'), ['redis:', 'rediss:']),
+    redis: checkedRedisUrl(opts.redisUrl ?? fromEnv('REDIS_URL')),
     database: checkedUrl('--database-url', opts.databaseUrl ?? fromEnv('DATABASE_URL'), ['postgres:', 'postgresql:']),
     toxiproxy: checkedUrl('--toxiproxy-url', opts.toxiproxyUrl ?? fromEnv('TOXIPROXY_URL'), ['http:', 'https:']),
   };
@@ -109,7 +110,22 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
   };
 }
 
-function checkedUrl(flag: string, value: string | undefined, protocols: string[]): string | undefined {
+/** redis:// or rediss:// as any URL; redis-sentinel:// and redis-cluster:// by their own grammar. */
+function checkedRedisUrl(value: string | undefined): string | undefined {
+  if (value === undefined || redisKind(value) === 'server') {
+    return checkedUrl('--redis-url', value, ['redis:', 'rediss:'], ['redis-sentinel:', 'redis-cluster:']);
+  }
+  try {
+    if (redisKind(value) === 'sentinel') parseSentinelUrl(value);
+    else parseClusterUrl(value);
+  } catch (err) {
+    throw usageError(`--redis-url: "${value}": ${(err as Error).message}`, `e.g. ${redisKind(value) === 'sentinel' ? 'redis-sentinel://127.0.0.1:26379/mymaster' : 'redis-cluster://127.0.0.1:7000,127.0.0.1:7001'}`);
+  }
+  return value;
+}
+
+/** `alsoNamed`: further schemes to name in the error (checked elsewhere). */
+function checkedUrl(flag: string, value: string | undefined, protocols: string[], alsoNamed: string[] = []): string | undefined {
   if (value === undefined) return undefined;
   let parsed: URL;
   try {
@@ -118,7 +134,7 @@ function checkedUrl(flag: string, value: string | undefined, protocols: string[]
     throw usageError(`${flag}: "${value}" is not a URL`, `e.g. ${example(protocols)}`);
   }
   if (!protocols.includes(parsed.protocol)) {
-    throw usageError(`${flag}: "${value}" should start with ${protocols.map((p) => p + '//').join(' or ')}`, `e.g. ${example(protocols)}`);
+    throw usageError(`${flag}: "${value}" should start with ${[...protocols, ...alsoNamed].map((p) => p + '//').join(' or ')}`, `e.g. ${example(protocols)}`);
   }
   return value;
 }

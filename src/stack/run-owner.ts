@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { withPostgres, withRedis } from '../drivers/one-shot-clients.js';
+import { scanKeys } from '../drivers/redis-client.js';
 import { createRedisDriver, defaultRedisSettings, LAB_PREFIX, type RedisDriver } from '../drivers/redis.js';
 import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
-import { deleteKeysWithPrefix, dropSchema, keyPrefixFor, schemaFor } from './namespace.js';
+import { deleteKeysWithPrefix, dropSchema, keyPrefixFor, runIdOfKey, schemaFor } from './namespace.js';
 import { isRunning } from './process-status.js';
 import { dropPublicationAndSlot } from './read-replica.js';
 
@@ -43,7 +44,7 @@ export class OwnerLease {
   }
 
   static async take(redisUrl: string, runId: string, record: OwnerRecord): Promise<OwnerLease> {
-    const lease = new OwnerLease(createRedisDriver(redisUrl, keyPrefixFor(runId), defaultRedisSettings), record);
+    const lease = new OwnerLease(createRedisDriver(redisUrl, keyPrefixFor(runId, redisUrl), defaultRedisSettings), record);
     await lease.#write();
     return lease;
   }
@@ -91,7 +92,7 @@ export async function reapDeadRuns(
     const record = lease ?? comments.get(runId);
     if (record === undefined || (await ownerAlive(record, lease !== undefined))) continue;
     try {
-      const keys = await deleteKeysWithPrefix(servers.redisUrl, keyPrefixFor(runId));
+      const keys = await deleteKeysWithPrefix(servers.redisUrl, keyPrefixFor(runId, servers.redisUrl));
       await dropSchema(servers.databaseUrl, schemaFor(runId));
       // A read replica's publication and slot (named like the schema): a slot left behind keeps WAL for ever.
       await dropPublicationAndSlot(servers.databaseUrl, schemaFor(runId), 5000);
@@ -115,18 +116,13 @@ async function ownerAlive(record: OwnerRecord, leaseHeld: boolean): Promise<bool
 async function readLeases(redisUrl: string): Promise<{ runIds: Set<string>; records: Map<string, OwnerRecord> }> {
   return withRedis(redisUrl, async (redis) => {
     const runIds = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', 'cachelab:*', 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        const runId = /^cachelab:([a-z0-9_]+):/.exec(key)?.[1];
-        if (runId !== undefined) runIds.add(runId);
-      }
-    } while (cursor !== '0');
+    for (const key of await scanKeys(redis, 'cachelab:*', 1000)) {
+      const runId = runIdOfKey(key);
+      if (runId !== undefined) runIds.add(runId);
+    }
     const records = new Map<string, OwnerRecord>();
     for (const runId of runIds) {
-      const record = parseRecord(await redis.get(`${keyPrefixFor(runId)}${OWNER_KEY}`));
+      const record = parseRecord(await redis.get(`${keyPrefixFor(runId, redisUrl)}${OWNER_KEY}`));
       if (record !== undefined) records.set(runId, record);
     }
     return { runIds, records };
@@ -150,8 +146,9 @@ async function readSchemaComments(databaseUrl: string): Promise<Map<string, Owne
 
 async function deleteRunProxies(toxiproxyUrl: string, runId: string): Promise<number> {
   const api = new ToxiproxyApi(toxiproxyUrl);
-  // App 0's pair, and the pairs of apps 1.. (`cachelab_<run>_app<i>_*`).
-  const ours = new RegExp(`^cachelab_${runId}_(app\\d+_)?(redis|postgres)$`);
+  // App 0's pair, the pairs of apps 1.. (`cachelab_<run>_app<i>_*`), and the proxies to the other
+  // nodes of a Sentinel set or Cluster (`..._redis_<n>`).
+  const ours = new RegExp(`^cachelab_${runId}_(app\\d+_)?(redis(_\\d+)?|postgres)$`);
   const names = Object.keys(await api.proxies()).filter((name) => ours.test(name));
   for (const name of names) await api.deleteProxy(name);
   return names.length;

@@ -1,5 +1,8 @@
 import { environmentError } from '../errors.js';
 import { redactPassword } from './connection-urls.js';
+import { keyPrefixFor } from './namespace.js';
+import { redisNodes } from '../drivers/redis-topology.js';
+import { redisKind } from '../drivers/redis-urls.js';
 import { withPostgres, withRedis } from '../drivers/one-shot-clients.js';
 import type { RedisPersistence } from './contract.js';
 import { ToxiproxyApi } from '../drivers/toxiproxy-api.js';
@@ -22,6 +25,27 @@ export async function checkRedis(url: string): Promise<string> {
     throw environmentError(
       `Redis at ${redactPassword(url)} is not usable: ${message(err)}`,
       'start it (docker compose up -d), check --redis-url / REDIS_URL, or give no URLs to use a throw-away local stack',
+      err,
+    );
+  }
+}
+
+/**
+ * Where a Sentinel set's or Cluster's data lives, as a run would find it: Sentinel's primary and
+ * replicas, or the Cluster's state and nodes (each node gets a proxy of its own, and a run's keys
+ * one hash tag, so one slot).
+ */
+export async function checkRedisTopology(url: string): Promise<string> {
+  try {
+    const nodes = await redisNodes(url, keyPrefixFor('doctor', url));
+    if (nodes.kind === 'cluster') return `${nodes.detail}; a run's keys share the hash tag cachelab:{<run>}:, so one slot`;
+    return nodes.detail;
+  } catch (err) {
+    throw environmentError(
+      `Redis at ${redactPassword(url)}: ${message(err)}`,
+      redisKind(url) === 'sentinel'
+        ? 'check the sentinels\' host:port and the master name (redis-cli -p 26379 sentinel masters)'
+        : 'check that every slot is served (redis-cli -c cluster info shows cluster_state:ok)',
       err,
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSentinelUrl, parseSentinelUrl, sentinelUrl } from '../../src/drivers/sentinel-url.js';
+import { isSentinelUrl, parseSentinelUrl, sentinelUrl } from '../../src/drivers/redis-urls.js';
 
 describe('redis-sentinel:// URLs', () => {
   it('round-trips sentinels, the master name, a password and the natMap', () => {
