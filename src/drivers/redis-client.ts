@@ -87,7 +87,10 @@ export function onLinkDown(client: Redis, onDown: () => void): void {
  * client would send SCAN to one node), else on the server. `count` is SCAN's COUNT hint.
  */
 export async function scanKeys(client: Redis, pattern: string, count: number): Promise<string[]> {
-  const servers = asCluster(client)?.nodes('master') ?? [client];
+  const cluster = asCluster(client);
+  // A Cluster knows its nodes once it has the slot map: a command waits for it (bounded by its timeout).
+  if (cluster !== undefined && cluster.status !== 'ready') await cluster.ping();
+  const servers = cluster?.nodes('master') ?? [client];
   const found: string[] = [];
   for (const server of servers) {
     let cursor = '0';

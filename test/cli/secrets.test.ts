@@ -15,6 +15,11 @@ describe('secretMask', () => {
     expect(mask('redis://:p%40ss@h:1 and redis://:p@ss@h:1')).toBe('redis://:***@h:1 and redis://:***@h:1');
     expect(mask('postgres://u:a@h/db, a cat')).toBe('postgres://u:***@h/db, a cat');
   });
+
+  it('finds the password of a URL with several hosts (Sentinel, Cluster), which WHATWG URL cannot parse', () => {
+    const mask = secretMask(['--redis-url', 'redis-cluster://:s3cret@h1:7000,h2:7001']);
+    expect(mask('using redis-cluster://:s3cret@h1:7000,h2:7001 now')).toBe('using redis-cluster://:***@h1:7000,h2:7001 now');
+  });
 });
 
 describe('passwords in the URLs a user gives', () => {

@@ -48,6 +48,15 @@ describe('resolveStackOptions', () => {
     expect(resolveStackOptions({ runId: 'ci_42' }, {}).runId).toBe('ci_42');
   });
 
+  it('takes Sentinel and Cluster URLs, and names their form when one is malformed', () => {
+    for (const url of ['redis-sentinel://127.0.0.1:26379,127.0.0.1:26380/mymaster', 'redis-cluster://:pw@127.0.0.1:7000,127.0.0.1:7001']) {
+      expect(resolveStackOptions({ redisUrl: url, databaseUrl: DB }, {})).toMatchObject({ mode: 'external', redisUrl: url });
+    }
+    expect(() => resolveStackOptions({ redisUrl: 'redis-sentinel://127.0.0.1:26379', databaseUrl: DB }, {})).toThrow(/expected redis-sentinel:\/\/.*<master name>/);
+    expect(() => resolveStackOptions({ redisUrl: 'redis-cluster://127.0.0.1', databaseUrl: DB }, {})).toThrow(/bad host:port "127.0.0.1": expected redis-cluster:\/\//);
+    expect(() => resolveStackOptions({ redisUrl: 'http://h:1', databaseUrl: DB }, {})).toThrow(/redis:\/\/ or rediss:\/\/ or redis-sentinel:\/\/ or redis-cluster:\/\//);
+  });
+
   it('makes a fresh short run id each time', () => {
     const a = resolveStackOptions({}, {}).runId;
     const b = resolveStackOptions({}, {}).runId;
