@@ -16,6 +16,7 @@ import { interruptedError, usageError } from '../errors.js';
 import { recheck } from './check-recheck.js';
 import { openCache, readCache, rowsOrThrow, streamRows, type StoreOptions } from './check-stores.js';
 import { Reservoir } from './reservoir.js';
+import { checkedRedisUrl } from '../stack/resolve-options.js';
 
 export interface CheckOptions extends StoreOptions {
   /** The user's SQL; its first two columns are the key and the value. */
@@ -75,9 +76,8 @@ function validate(opts: CheckOptions): void {
     throw usageError(`--key "${opts.keyTemplate}" has no {key} in it`, 'name where the key column goes, e.g. --key "product:{key}"');
   }
   if (opts.query.trim() === '') throw usageError('--query is empty', 'give SQL returning the key and the value, e.g. --query "SELECT id, price FROM products"');
-  for (const [flag, url] of [['--redis-url', opts.redisUrl], ['--database-url', opts.databaseUrl]] as const) {
-    if (!URL.canParse(url)) throw usageError(`${flag} is not a URL`, flag === '--redis-url' ? 'e.g. redis://:password@host:6379/0' : 'e.g. postgres://user:password@host:5432/db');
-  }
+  checkedRedisUrl(opts.redisUrl);
+  if (!URL.canParse(opts.databaseUrl)) throw usageError('--database-url is not a URL', 'e.g. postgres://user:password@host:5432/db');
 }
 
 async function checkRound(opts: CheckOptions, reader: RedisReader): Promise<{ result: SampleRound; rowsRead: number; firstPassMs: number }> {

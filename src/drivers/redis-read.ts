@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RedisSettings } from './redis.js';
-import { connect } from './redis-client.js';
+import { asCluster, connect } from './redis-client.js';
 import type { Result } from './result.js';
 
 /**
@@ -25,8 +25,13 @@ const BATCH = 500;
  */
 export async function readEntries(client: Redis, keys: readonly string[]): Promise<(CacheRead | null)[]> {
   const entries: (CacheRead | null)[] = [];
+  const cluster = asCluster(client) !== undefined;
   for (let start = 0; start < keys.length; start += BATCH) {
-    entries.push(...(await readBatch(client, keys.slice(start, start + BATCH))));
+    const batch = keys.slice(start, start + BATCH);
+    // A Cluster refuses a pipeline (and an MGET) whose keys live in different slots: one pipeline
+    // per key there, all in flight at once, each routed to its key's node.
+    if (cluster) entries.push(...(await Promise.all(batch.map(async (key) => (await readBatch(client, [key]))[0] ?? null))));
+    else entries.push(...(await readBatch(client, batch)));
   }
   return entries;
 }

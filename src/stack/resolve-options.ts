@@ -110,8 +110,8 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
   };
 }
 
-/** redis:// or rediss:// as any URL; redis-sentinel:// and redis-cluster:// by their own grammar. */
-function checkedRedisUrl(value: string | undefined): string | undefined {
+/** redis:// or rediss:// as any URL; redis-sentinel:// and redis-cluster:// by their own grammar. Throws a usage LabError. */
+export function checkedRedisUrl(value: string | undefined): string | undefined {
   if (value === undefined || redisKind(value) === 'server') {
     return checkedUrl('--redis-url', value, ['redis:', 'rediss:'], ['redis-sentinel:', 'redis-cluster:']);
   }

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { checkCommand } from '../../src/commands/check.js';
 import { doctor } from '../../src/commands/doctor.js';
 import { runCommand, type RunCommandOptions } from '../../src/commands/run.js';
 import { defaultPgSettings } from '../../src/drivers/postgres.js';
@@ -68,6 +70,37 @@ describe('the external stack on a Redis Cluster (redis-cluster:// URL)', () => {
       await client.quit();
     }
   }, 60_000);
+
+  it('is sampled by cachelab check, keys spread over every slot read from their own nodes', async () => {
+    const { Cluster } = await import('ioredis');
+    const client = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })));
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    const schema = `clustercheck_${process.pid}`;
+    try {
+      await db.query(`CREATE SCHEMA ${schema}`);
+      await db.query(`CREATE TABLE ${schema}.prices (id int PRIMARY KEY, price text NOT NULL)`);
+      await db.query(`INSERT INTO ${schema}.prices SELECT i, (i * 10)::text FROM generate_series(1, 60) i`);
+      // 1-50 cached right, 51-55 stale, 56-60 not cached.
+      for (let id = 1; id <= 55; id++) await client.set(`${schema}:price:${id}`, String(id <= 50 ? id * 10 : id));
+      const report = await checkCommand({
+        redisUrl: cluster.url,
+        databaseUrl,
+        query: `SELECT id, price FROM ${schema}.prices`,
+        keyTemplate: `${schema}:price:{key}`,
+        sample: 1000,
+        comparison: 'string',
+        statementTimeoutMs: 10_000,
+        maxInconsistent: 0,
+      });
+      expect(report.totals).toMatchObject({ rounds: 1, sampled: 60, consistent: 50, different: 5, missing: 5 });
+    } finally {
+      await Promise.all(Array.from({ length: 55 }, (_, i) => client.del(`${schema}:price:${i + 1}`)));
+      await client.quit();
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await db.end();
+    }
+  }, 30_000);
 
   it('is checked by doctor: state, primaries and the hash tag that keeps a run in one slot', async () => {
     const report = await doctor({ redisUrl: cluster.url, databaseUrl });
