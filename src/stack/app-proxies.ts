@@ -68,23 +68,23 @@ export async function attachProxies(apiUrl: string, upstreams: Upstreams, runId:
   } catch (err) {
     throw environmentError(`cannot list the proxies of Toxiproxy at ${redactPassword(apiUrl)}: ${(err as Error).message}`, `check --toxiproxy-url`, err);
   }
+  const own = async (name: string, upstream: string): Promise<ProxyEndpoint> => {
+    const proxy = await createOne(api, name, upstream);
+    created.push(name);
+    return proxy;
+  };
   // A Sentinel set or Cluster needs a proxy per node, all of them the run's own.
   const single = (upstreams.otherRedis ?? []).length === 0;
-  const pick = async (service: 'redis' | 'postgres'): Promise<ProxyEndpoint> => {
+  const pick = (service: 'redis' | 'postgres'): Promise<ProxyEndpoint> => {
     const shared = existing[SHARED_PROXY_NAMES[service]];
-    if (shared !== undefined && (service === 'postgres' || single)) return endpoint(api, shared);
-    const name = `cachelab_${runId}_${service}`;
-    const proxy = await createOne(api, name, upstreams[service]);
-    created.push(name);
-    return proxy;
+    if (shared !== undefined && (service === 'postgres' || single)) return Promise.resolve(endpoint(api, shared));
+    return own(`cachelab_${runId}_${service}`, upstreams[service]);
   };
-  const createNode = async (node: string, i: number): Promise<ProxyEndpoint> => {
-    const name = otherRedisProxyName(`cachelab_${runId}`, i);
-    const proxy = await createOne(api, name, node);
-    created.push(name);
-    return proxy;
-  };
-  const [redis, postgres, ...otherRedis] = await Promise.all([pick('redis'), pick('postgres'), ...(upstreams.otherRedis ?? []).map(createNode)]);
+  const [redis, postgres, ...otherRedis] = await Promise.all([
+    pick('redis'),
+    pick('postgres'),
+    ...(upstreams.otherRedis ?? []).map((node, i) => own(otherRedisProxyName(`cachelab_${runId}`, i), node)),
+  ]);
   return { redis, postgres, ...(otherRedis.length > 0 && { otherRedis }) };
 }
 

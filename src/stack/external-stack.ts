@@ -133,6 +133,9 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
     if (o.signal?.aborted) throw interruptedError(o.signal);
     o.log(`stack ready in ${Date.now() - startedAt} ms: keys ${keyPrefix}*, schema ${schema}, proxies ${proxies.redis.name}, ${proxies.postgres.name}`);
 
+    // A Sentinel set or Cluster: the node that holds the run's keys (on a Cluster they are all in one slot).
+    const at = nodes.home.lastIndexOf(':');
+    const redisCli = nodes.kind === 'server' ? `redis-cli -u '${redactPassword(o.redisUrl)}'` : `redis-cli -h ${nodes.home.slice(0, at)} -p ${nodes.home.slice(at + 1)}`;
     let stopping: Promise<void> | undefined;
     return (up = {
       mode: 'external',
@@ -175,14 +178,12 @@ export async function startExternalStack(o: ExternalOptions): Promise<Stack> {
         });
       },
       describe: () => [
-        nodes.kind === 'server'
-          ? `Redis        redis-cli -u '${redactPassword(o.redisUrl)}'   (keys ${keyPrefix}*; the app connects through ${proxies.redis.host}:${proxies.redis.port})`
-          : `Redis        redis-cli -h ${hostOf(nodes.home)} -p ${portOf(nodes.home)}   (${nodes.detail}; keys ${keyPrefix}*; the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
+        `Redis        ${redisCli}   (${nodes.kind === 'server' ? '' : `${nodes.detail}; `}keys ${keyPrefix}*; the app connects through ${proxies.redis.host}:${proxies.redis.port})`,
         `PostgreSQL   psql '${redactPassword(o.databaseUrl)}'   (schema ${schema}; the app connects through ${proxies.postgres.host}:${proxies.postgres.port})`,
         ...(o.replicaDatabaseUrl === undefined ? [] : [`Replica      psql '${redactPassword(o.replicaDatabaseUrl)}'   (yours: the lab reads it, never writes it)`]),
         `Fault proxy  ${redactPassword(toxiproxyUrl)}   (proxies ${proxies.redis.name}, ${proxies.postgres.name})`,
         ...(o.keep
-          ? [`To remove    redis-cli${nodes.kind === 'server' ? '' : ` -h ${hostOf(nodes.home)} -p ${portOf(nodes.home)}`} --scan --pattern '${keyPrefix}*' | xargs redis-cli${nodes.kind === 'server' ? '' : ` -h ${hostOf(nodes.home)} -p ${portOf(nodes.home)}`} del; psql -c 'DROP SCHEMA ${schema} CASCADE' (and each kept result's ${schema}_<n>)`]
+          ? [`To remove    ${redisCli} --scan --pattern '${keyPrefix}*' | xargs ${redisCli} del; psql -c 'DROP SCHEMA ${schema} CASCADE' (and each kept result's ${schema}_<n>)`]
           : []),
       ],
       stop: () =>
@@ -239,9 +240,6 @@ async function redisTopology(url: string, keyPrefix: string): Promise<RedisNodes
     );
   }
 }
-
-const hostOf = (address: string): string => address.slice(0, address.lastIndexOf(':'));
-const portOf = (address: string): string => address.slice(address.lastIndexOf(':') + 1);
 
 function hostPortString(url: string, defaultPort: number): string {
   const { host, port } = hostPort(url, defaultPort);
