@@ -9,9 +9,12 @@ import { startStack } from '../../src/stack/stack.js';
 import { sql } from './helpers.js';
 
 // Leftovers of killed external-mode runs in the user's servers, removed by the next run; live
-// runs and anything without an owner record left alone. On the suite's servers and a proxy of ours.
-const redisUrl = inject('redisUrl');
-const databaseUrl = inject('databaseUrl');
+// runs and anything without an owner record left alone. On the suite's servers and a proxy of ours,
+// in a Redis database and a PostgreSQL database of this file's own: a run of another test file
+// (another fault proxy) would otherwise reap a killed run here too, all but its proxies.
+const isolated = `reapertest_${process.pid}`;
+const redisUrl = Object.assign(new URL(inject('redisUrl')), { pathname: '/3' }).toString();
+const databaseUrl = Object.assign(new URL(inject('databaseUrl')), { pathname: `/${isolated}` }).toString();
 const cli = join(import.meta.dirname, '../../bin/cachelab.js');
 
 async function leftovers(runId: string, toxiproxyUrl: string): Promise<{ keys: number; schema: boolean; proxies: string[] }> {
@@ -27,6 +30,7 @@ describe('leftovers of killed external runs', () => {
   let proxy: ReturnType<typeof execa>;
   let toxiproxyUrl: string;
   beforeAll(async () => {
+    await sql(inject('databaseUrl'), `CREATE DATABASE ${isolated}`);
     proxy = execa('node', [entryPoint('proxy/main'), '--host', '127.0.0.1', '--port', '0'], { reject: false });
     toxiproxyUrl = await new Promise<string>((resolve) =>
       proxy.stdout?.on('data', (chunk: Buffer) => {
@@ -38,6 +42,7 @@ describe('leftovers of killed external runs', () => {
   afterAll(async () => {
     proxy.kill('SIGTERM');
     await proxy;
+    await sql(inject('databaseUrl'), `DROP DATABASE IF EXISTS ${isolated} WITH (FORCE)`);
   });
 
   it('are removed by a run started right after the SIGKILL: keys, schema and proxies, and the next run leaves nothing', async () => {
