@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,13 @@ describe('inventory-oversell on the external stack (existing servers, embedded p
       start = `${binary} --port ${port} --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile ${pidFile()} --dir ${dir} --logfile ${join(dir, 'redis.log')}`;
       kill = `kill -9 "$(cat ${pidFile()})"`;
       await execa(start, { shell: true });
+      // A daemonized redis-server writes its pid file and listens after the command returns: wait for both.
+      const deadline = Date.now() + 10_000;
+      const answers = (): Promise<boolean> => redisGet(`redis://127.0.0.1:${port}`, 'none').then(() => true, () => false);
+      while (!existsSync(pidFile()) || !(await answers())) {
+        if (Date.now() > deadline) throw new Error(`redis-server wrote no ${pidFile()} within 10 s: see ${join(dir, 'redis.log')}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     });
 
     afterAll(async () => {
