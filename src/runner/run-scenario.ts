@@ -1,7 +1,5 @@
 import type { AppConfig } from '../app/protocol.js';
 import type { FaultPoint } from '../strategies/fault-points.js';
-import { runCheckers, worst } from '../checkers/checker.js';
-import { diffStores } from '../checkers/diff.js';
 import { createFaultInjector } from '../drivers/fault-injector.js';
 import type { PgSettings } from '../drivers/postgres.js';
 import type { RedisSettings } from '../drivers/redis.js';
@@ -16,7 +14,8 @@ import { FaultSession, WORKLOAD_SCOPE } from './fault-session.js';
 import type { Scenario, WorkloadContext } from './scenario.js';
 import { formatSchedule, scheduledRules, type Schedule } from './schedule.js';
 import { LabStores, TABLE_DDL } from './stores.js';
-import { dbLatencyOn, judgeLoad, startLoad, type LoadResult, type LoadRun } from './load-run.js';
+import { dbLatencyOn, startLoad, type LoadResult, type LoadRun } from './load-run.js';
+import { judgeRun } from './judge-result.js';
 import { planStrategy, skippedResult, type ModuleRun } from './strategy-plan.js';
 
 /** What the runner needs of a stack (local or external; src/stack provides it). */
@@ -312,44 +311,13 @@ export async function runScenario(
     const final = await stores.snapshot({ now, start: clockStart });
     // After the read, so a window computed from a TTL left is never understated.
     const finalAt = history.now();
-    const displayOnlyKeys = plan.displayOnly ? Object.keys(scenario.setup.records) : [];
-    const input = {
-      history: history.completed(),
-      initial,
-      final,
-      finalAt,
-      displayOnlyKeys,
-      stalenessBudgetMs: scenario.stalenessBudgetMs,
-    };
-    const checks = runCheckers(scenario.checkers, input);
-    if (scenario.budget) {
-      const judged = judgeLoad(scenario.budget(strategyName, fleet.size), loadResult, timeline, expiries);
-      if (typeof judged === 'string') problems.push(judged);
-      else checks.push(judged);
-    }
-    if (problems.length > 0) checks.push({ checker: 'run', verdict: 'unknown', findings: problems, figures: {} });
-    const verdict = worst(checks.map((c) => c.verdict));
+    const judged = judgeRun({ scenario, plan, history: history.completed(), initial, final, finalAt, problems, load: loadResult, timeline, expiries, apps: fleet.size });
     return {
       ...base,
-      verdict,
-      matches: verdict === base.expected,
-      checks,
-      // Nor a table to read: its load stands for them.
-      diff: scenario.budget ? [] : diffStores(final, displayOnlyKeys),
-      bookkeeping: Object.entries(final.meta).map(([key, entry]) => ({ key, ...entry })),
-      impact: scenario.impact(checks),
-      // Unknown: nothing to explain about the strategy; the run's findings say why it was not judged.
-      explanation: verdict === 'unknown' ? NOT_JUDGED : scenario.explain(strategyName, verdict, checks),
-      timeline,
-      history: history.completed(),
-      // A load scenario's thousands of rows are its load's keys, not values to compare.
-      initial: scenario.budget
-        ? { db: {}, cache: {} }
-        : { db: initial.db, cache: Object.fromEntries(scenario.setup.cached.map((key) => [key, String(initial.db[key])])) },
-      finalAt,
+      ...judged,
+      matches: judged.verdict === base.expected,
       durationMs: Math.round(performance.now() - started),
       ...(options.tracePoints && { pointsPassed: passed.map((h) => ({ op: h.opId, point: h.point })) }),
-      ...(loadResult && { load: loadResult }),
     };
   } finally {
     signal?.removeEventListener('abort', interrupt);
@@ -381,5 +349,3 @@ function missingAbility(scenario: Scenario, stack: RunStack): string | undefined
   }
   return undefined;
 }
-
-const NOT_JUDGED = 'The run could not judge this strategy: the findings of the run say what kept it from testing the window.';
