@@ -69,7 +69,7 @@ async function clusterNodes(url: string, keyPrefix: string): Promise<RedisNodes>
     if (state !== 'ok') throw new Error(`the Cluster's state is ${state ?? 'unknown'}, not ok (CLUSTER INFO): some slots have no primary`);
     const slot = (await redis.call('CLUSTER', 'KEYSLOT', keyPrefix)) as number;
     const ranges = (await redis.call('CLUSTER', 'SLOTS')) as SlotRange[];
-    const address = (node: [string, number, ...unknown[]]): string => `${unnat(node[0], target)}:${node[1]}`;
+    const address = (node: [string, number, ...unknown[]]): string => `${announcedHost(node[0], target)}:${node[1]}`;
     const all = new Set<string>();
     const primaries = new Set<string>();
     let home: string | undefined;
@@ -92,7 +92,7 @@ async function clusterNodes(url: string, keyPrefix: string): Promise<RedisNodes>
 }
 
 /** A node that announces an empty host means "the address you reached me at" (cluster-announce-ip unset, older Redis). */
-function unnat(host: string, target: { nodes: { host: string }[] }): string {
+function announcedHost(host: string, target: { nodes: { host: string }[] }): string {
   return host === '' ? (target.nodes[0]?.host ?? '127.0.0.1') : host;
 }
 
