@@ -86,14 +86,6 @@ export function parseClusterUrl(url: string): ClusterTarget {
   };
 }
 
-/** The password of any Redis URL this module or WHATWG URL can read; undefined when it has none. */
-export function redisUrlPassword(url: string): string | undefined {
-  if (isSentinelUrl(url)) return parseSentinelUrl(url).password;
-  if (isClusterUrl(url)) return parseClusterUrl(url).password;
-  const password = new URL(url).password;
-  return password === '' ? undefined : decodeURIComponent(password);
-}
-
 function auth(password: string | undefined): string {
   return password === undefined ? '' : `:${encodeURIComponent(password)}@`;
 }

@@ -112,14 +112,15 @@ export function resolveStackOptions(opts: StackOptions, env: NodeJS.ProcessEnv):
 
 /** redis:// or rediss:// as any URL; redis-sentinel:// and redis-cluster:// by their own grammar. Throws a usage LabError. */
 export function checkedRedisUrl(value: string | undefined): string | undefined {
-  if (value === undefined || redisKind(value) === 'server') {
+  const kind = value === undefined ? 'server' : redisKind(value);
+  if (value === undefined || kind === 'server') {
     return checkedUrl('--redis-url', value, ['redis:', 'rediss:'], ['redis-sentinel:', 'redis-cluster:']);
   }
   try {
-    if (redisKind(value) === 'sentinel') parseSentinelUrl(value);
+    if (kind === 'sentinel') parseSentinelUrl(value);
     else parseClusterUrl(value);
   } catch (err) {
-    throw usageError(`--redis-url: "${value}": ${(err as Error).message}`, `e.g. ${redisKind(value) === 'sentinel' ? 'redis-sentinel://127.0.0.1:26379/mymaster' : 'redis-cluster://127.0.0.1:7000,127.0.0.1:7001'}`);
+    throw usageError(`--redis-url: "${value}": ${(err as Error).message}`, `e.g. ${kind === 'sentinel' ? 'redis-sentinel://127.0.0.1:26379/mymaster' : 'redis-cluster://127.0.0.1:7000,127.0.0.1:7001'}`);
   }
   return value;
 }

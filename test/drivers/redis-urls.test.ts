@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterUrl, isSentinelUrl, parseClusterUrl, parseSentinelUrl, redisKind, redisUrlPassword, sentinelUrl } from '../../src/drivers/redis-urls.js';
+import { clusterUrl, isSentinelUrl, parseClusterUrl, parseSentinelUrl, redisKind, sentinelUrl } from '../../src/drivers/redis-urls.js';
 
 describe('redis-sentinel:// URLs', () => {
   it('round-trips sentinels, the master name, a password and the natMap', () => {
@@ -40,7 +40,7 @@ describe('redis-cluster:// URLs', () => {
     const url = clusterUrl(target);
     expect(url).toBe('redis-cluster://:a%2Cb%3Fc%40d@127.0.0.1:40001,127.0.0.1:40002?nat=10.0.0.5:6379@127.0.0.1:40001,10.0.0.6:6379@127.0.0.1:40002');
     expect(parseClusterUrl(url)).toEqual(target);
-    expect(redisUrlPassword(url)).toBe('a,b?c@d');
+    expect(parseClusterUrl(url).password).toBe('a,b?c@d');
   });
 
   it('reads a natMap without a password as a natMap, not as a password', () => {
@@ -52,7 +52,7 @@ describe('redis-cluster:// URLs', () => {
       ],
       natMap: { '10.0.0.5:6379': { host: '127.0.0.1', port: 1 } },
     });
-    expect(redisUrlPassword(url)).toBeUndefined();
+    expect(parseClusterUrl(url).password).toBeUndefined();
   });
 
   it('refuses what is not one, naming the expected form', () => {
@@ -63,7 +63,6 @@ describe('redis-cluster:// URLs', () => {
 
   it('tells the three kinds apart', () => {
     expect(['redis://h:1', 'rediss://h:1', 'redis-sentinel://h:1/m', 'redis-cluster://h:1'].map(redisKind)).toEqual(['server', 'server', 'sentinel', 'cluster']);
-    expect(redisUrlPassword('redis://:s%40cret@h:1')).toBe('s@cret');
-    expect(redisUrlPassword('redis-sentinel://:x@h:1,h:2/m')).toBe('x');
+    expect(parseSentinelUrl('redis-sentinel://:x@h:1,h:2/m').password).toBe('x');
   });
 });
